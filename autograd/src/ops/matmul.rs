@@ -1,0 +1,74 @@
+//! The matrix product, with numpy's conventions for rank-1 operands.
+
+use super::Op;
+use crate::calc::Calc;
+use crate::shape::Shape;
+use crate::tape::Inputs;
+use crate::var::Var;
+use std::panic::Location;
+
+impl<'t> Var<'t> {
+    /// The matrix product `self · other`.
+    ///
+    /// Rank-2 operands give `[m, k] · [k, n] → [m, n]`. As in numpy, a rank-1 left operand is a
+    /// row vector and a rank-1 right operand a column vector, and the added dimension is removed
+    /// from the result: `[k] · [k, n] → [n]`, `[m, k] · [k] → [m]`, `[k] · [k] → []`.
+    ///
+    /// # Panics
+    /// If an operand has rank 0 or above 2, or the inner dimensions differ; the message names
+    /// both shapes and the caller's line.
+    #[track_caller]
+    pub fn matmul(self, other: Var<'t>) -> Var<'t> {
+        self.assert_same_tape(&other, "matmul");
+        let at = Location::caller();
+        let (a, b) = (self.shape(), other.shape());
+        let fail = |why: String| -> ! { panic!("matmul: {a} · {b}: {why} (at {at})") };
+        if !(1..=2).contains(&a.rank()) || !(1..=2).contains(&b.rank()) {
+            fail(format!(
+                "ranks {} and {} are not 1 or 2",
+                a.rank(),
+                b.rank()
+            ));
+        }
+        let inner_a = a.dims()[a.rank() - 1];
+        let inner_b = b.dims()[0];
+        if inner_a != inner_b {
+            fail(format!("inner dimensions {inner_a} and {inner_b} differ"));
+        }
+        match (a.rank(), b.rank()) {
+            (2, 2) => {
+                let value = self.value().matmul(&other.value());
+                self.tape
+                    .record(Op::MatMul, Inputs::Two([self.id, other.id]), value)
+            }
+            (1, 2) => self
+                .reshape([1, inner_a])
+                .matmul(other)
+                .reshape([b.dims()[1]]),
+            (2, 1) => self
+                .matmul(other.reshape([inner_b, 1]))
+                .reshape([a.dims()[0]]),
+            _ => self
+                .reshape([1, inner_a])
+                .matmul(other.reshape([inner_b, 1]))
+                .reshape(Shape::scalar()),
+        }
+    }
+}
+
+/// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
+///
+/// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
+/// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
+pub(crate) fn backward<C: Calc>(
+    c: &C,
+    a: &C::V,
+    b: &C::V,
+    grad_y: &C::V,
+    needs: [bool; 2],
+) -> [Option<C::V>; 2] {
+    [
+        needs[0].then(|| c.matmul_nt(grad_y, b)),
+        needs[1].then(|| c.matmul_tn(a, grad_y)),
+    ]
+}

@@ -1,0 +1,228 @@
+//! `Op`: one variant per primitive, and the routing from a recorded node to its op's backward rule.
+//!
+//! Each primitive lives in its own file beside this one, holding its `Var` method (the forward
+//! pass, with its shape checks) and its backward rule, whose maths is in its doc comment.
+
+mod abs;
+mod add;
+mod broadcast;
+mod concat;
+pub(crate) mod custom;
+mod div;
+mod exp_log;
+mod logsumexp;
+mod matmul;
+mod max;
+mod mul;
+mod pick;
+mod pow;
+mod record;
+mod reshape;
+mod scalar;
+mod sigmoid;
+mod softmax;
+mod sum;
+mod tanh_relu;
+
+pub use custom::CustomOp;
+
+use crate::calc::Calc;
+use crate::shape::Shape;
+use crate::tape::NodeId;
+use std::sync::Arc;
+
+/// How a node was made: the primitive and whatever parameters its backward rule needs.
+/// Input ids live in the node beside it; saved tensors are the input and output values themselves.
+#[derive(Clone)]
+pub(crate) enum Op {
+    /// A variable or constant placed on the tape by the caller.
+    Leaf,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+    AddScalar(f64),
+    MulScalar(f64),
+    PowScalar(f64),
+    Square,
+    Sqrt,
+    Exp,
+    Log,
+    Abs,
+    Tanh,
+    Sigmoid,
+    Relu,
+    MatMul,
+    Transpose,
+    Reshape,
+    BroadcastTo,
+    SumTo,
+    SumAxis {
+        axis: usize,
+        keepdim: bool,
+    },
+    MaxAxis {
+        axis: usize,
+        keepdim: bool,
+    },
+    LogSumExp {
+        axis: usize,
+        keepdim: bool,
+    },
+    Softmax {
+        axis: usize,
+    },
+    LogSoftmax {
+        axis: usize,
+    },
+    Pick {
+        indices: Arc<[usize]>,
+    },
+    Scatter {
+        indices: Arc<[usize]>,
+        columns: usize,
+    },
+    Concat {
+        axis: usize,
+    },
+    Slice {
+        axis: usize,
+        start: usize,
+    },
+    Custom(Arc<dyn CustomOp>),
+}
+
+impl Op {
+    /// The op's name as users write it (`matmul`, `log_softmax`, ...), for messages and listings.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Op::Leaf => "leaf",
+            Op::Add => "add",
+            Op::Sub => "sub",
+            Op::Mul => "mul",
+            Op::Div => "div",
+            Op::Neg => "neg",
+            Op::AddScalar(_) => "add_scalar",
+            Op::MulScalar(_) => "mul_scalar",
+            Op::PowScalar(_) => "powf",
+            Op::Square => "square",
+            Op::Sqrt => "sqrt",
+            Op::Exp => "exp",
+            Op::Log => "log",
+            Op::Abs => "abs",
+            Op::Tanh => "tanh",
+            Op::Sigmoid => "sigmoid",
+            Op::Relu => "relu",
+            Op::MatMul => "matmul",
+            Op::Transpose => "transpose",
+            Op::Reshape => "reshape",
+            Op::BroadcastTo => "broadcast_to",
+            Op::SumTo => "sum_to",
+            Op::SumAxis { .. } => "sum_axis",
+            Op::MaxAxis { .. } => "max_axis",
+            Op::LogSumExp { .. } => "logsumexp",
+            Op::Softmax { .. } => "softmax",
+            Op::LogSoftmax { .. } => "log_softmax",
+            Op::Pick { .. } => "pick",
+            Op::Scatter { .. } => "scatter",
+            Op::Concat { .. } => "concat",
+            Op::Slice { .. } => "slice",
+            Op::Custom(op) => op.name(),
+        }
+    }
+
+    /// The op's parameters in brief (`axis=1`, `p=2`), empty when it has none.
+    pub(crate) fn parameters(&self) -> String {
+        match self {
+            Op::AddScalar(c) | Op::MulScalar(c) => format!("c={c}"),
+            Op::PowScalar(p) => format!("p={p}"),
+            Op::SumAxis { axis, keepdim }
+            | Op::MaxAxis { axis, keepdim }
+            | Op::LogSumExp { axis, keepdim } => format!("axis={axis}, keepdim={keepdim}"),
+            Op::Softmax { axis } | Op::LogSoftmax { axis } | Op::Concat { axis } => {
+                format!("axis={axis}")
+            }
+            Op::Slice { axis, start } => format!("axis={axis}, start={start}"),
+            Op::Scatter { columns, .. } => format!("columns={columns}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Applies the backward rule of the node `output` (made by `op` from `inputs`) to `grad_output`,
+/// passing each needed input's gradient, already reduced to that input's shape, to `emit`.
+///
+/// `needs(i)` says whether input `i` takes a gradient; rules skip the work for those that do not.
+pub(crate) fn backward<C: Calc>(
+    c: &C,
+    op: &Op,
+    inputs: &[NodeId],
+    output: NodeId,
+    grad_output: &C::V,
+    needs: &dyn Fn(usize) -> bool,
+    emit: &mut dyn FnMut(usize, C::V),
+) {
+    let x = |i: usize| c.value(inputs[i]);
+    let y = || c.value(output);
+    let g = grad_output;
+    let mut emit_pair = |[first, second]: [Option<C::V>; 2]| {
+        if let Some(grad) = first {
+            emit(0, grad);
+        }
+        if let Some(grad) = second {
+            emit(1, grad);
+        }
+    };
+    let pair = [needs(0), inputs.len() > 1 && needs(1)];
+    match op {
+        Op::Leaf => {}
+        Op::Add => emit_pair(add::add_backward(c, &x(0), &x(1), g, pair)),
+        Op::Sub => emit_pair(add::sub_backward(c, &x(0), &x(1), g, pair)),
+        Op::Mul => emit_pair(mul::backward(c, &x(0), &x(1), g, pair)),
+        Op::Div => emit_pair(div::backward(c, &x(0), &x(1), &y(), g, pair)),
+        Op::MatMul => emit_pair(matmul::backward(c, &x(0), &x(1), g, pair)),
+        Op::Neg => emit(0, add::neg_backward(c, g)),
+        Op::AddScalar(_) => emit(0, g.clone()),
+        Op::MulScalar(factor) => emit(0, scalar::mul_scalar_backward(c, g, *factor)),
+        Op::PowScalar(exponent) => emit(0, pow::powf_backward(c, &x(0), g, *exponent)),
+        Op::Square => emit(0, pow::square_backward(c, &x(0), g)),
+        Op::Sqrt => emit(0, pow::sqrt_backward(c, &y(), g)),
+        Op::Exp => emit(0, exp_log::exp_backward(c, &y(), g)),
+        Op::Log => emit(0, exp_log::log_backward(c, &x(0), g)),
+        Op::Abs => emit(0, abs::backward(c, &x(0), g)),
+        Op::Tanh => emit(0, tanh_relu::tanh_backward(c, &y(), g)),
+        Op::Relu => emit(0, tanh_relu::relu_backward(c, &x(0), g)),
+        Op::Sigmoid => emit(0, sigmoid::backward(c, &y(), g)),
+        Op::Transpose => emit(0, reshape::transpose_backward(c, g)),
+        Op::Reshape => emit(0, reshape::reshape_backward(c, &x(0), g)),
+        Op::BroadcastTo => emit(0, broadcast::broadcast_to_backward(c, &x(0), g)),
+        Op::SumTo => emit(0, broadcast::sum_to_backward(c, &x(0), g)),
+        Op::SumAxis { axis, keepdim } => {
+            emit(0, sum::sum_axis_backward(c, &x(0), g, *axis, *keepdim))
+        }
+        Op::MaxAxis { axis, keepdim } => emit(0, max::backward(c, &x(0), g, *axis, *keepdim)),
+        Op::LogSumExp { axis, keepdim } => {
+            emit(0, logsumexp::backward(c, &x(0), &y(), g, *axis, *keepdim))
+        }
+        Op::Softmax { axis } => emit(0, softmax::softmax_backward(c, &y(), g, *axis)),
+        Op::LogSoftmax { axis } => emit(0, softmax::log_softmax_backward(c, &y(), g, *axis)),
+        Op::Pick { indices } => emit(0, pick::pick_backward(c, &x(0), g, indices)),
+        Op::Scatter { indices, .. } => emit(0, pick::scatter_backward(c, g, indices)),
+        Op::Concat { axis } => {
+            let sizes: Vec<Shape> = (0..inputs.len()).map(|i| c.shape(&x(i))).collect();
+            for (i, grad) in concat::concat_backward(c, g, &sizes, *axis, needs) {
+                emit(i, grad);
+            }
+        }
+        Op::Slice { axis, start } => emit(0, concat::slice_backward(c, &x(0), g, *axis, *start)),
+        Op::Custom(custom) => {
+            let grads = c.custom_backward(custom, inputs, output, g);
+            for (i, grad) in grads.into_iter().enumerate() {
+                if let Some(grad) = grad.filter(|_| needs(i)) {
+                    emit(i, grad);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! The logistic sigmoid, a primitive so that it is evaluated stably for large |x|.
+
+use super::Op;
+use crate::calc::Calc;
+use crate::var::Var;
+
+impl<'t> Var<'t> {
+    /// `σ(x) = 1 / (1 + e^(−x))` elementwise, evaluated without overflow for any x.
+    #[track_caller]
+    pub fn sigmoid(self) -> Var<'t> {
+        self.record_unary(Op::Sigmoid, stable_sigmoid)
+    }
+}
+
+/// `σ(x)`, through `e^x / (1 + e^x)` for negative x so that `e^(−x)` never overflows.
+pub(crate) fn stable_sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output.
+pub(crate) fn backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
+    let one_minus_y = c.add_scalar(&c.neg(y), 1.0);
+    c.mul(&c.mul(grad_y, y), &one_minus_y)
+}

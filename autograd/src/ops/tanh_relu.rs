@@ -1,0 +1,32 @@
+//! The hidden-layer activations `tanh` and `relu`.
+
+use super::Op;
+use crate::calc::Calc;
+use crate::var::Var;
+
+impl<'t> Var<'t> {
+    /// `tanh x` elementwise.
+    #[track_caller]
+    pub fn tanh(self) -> Var<'t> {
+        self.record_unary(Op::Tanh, f64::tanh)
+    }
+
+    /// `max(x, 0)` elementwise.
+    #[track_caller]
+    pub fn relu(self) -> Var<'t> {
+        self.record_unary(Op::Relu, |x| if x > 0.0 { x } else { 0.0 })
+    }
+}
+
+/// For `y = tanh x`: `dL/dx = dL/dy ⊙ (1 − y²)`, from the saved output (the tutorial's
+/// `1 - np.power(a1, 2)`).
+pub(crate) fn tanh_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
+    let slope = c.add_scalar(&c.neg(&c.mul(y, y)), 1.0);
+    c.mul(grad_y, &slope)
+}
+
+/// For `y = max(x, 0)`: `dL/dx = dL/dy ⊙ [x > 0]`, with the subgradient 0 chosen at `x = 0`.
+pub(crate) fn relu_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
+    let mask = c.constant_from(x, |x| x.map(|v| if v > 0.0 { 1.0 } else { 0.0 }));
+    c.mul(grad_y, &mask)
+}

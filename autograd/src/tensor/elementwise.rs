@@ -1,0 +1,245 @@
+//! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
+
+use super::Tensor;
+use crate::shape::{MAX_RANK, Shape};
+
+impl Tensor {
+    /// A tensor of the same shape with `f` applied to every element.
+    pub fn map(&self, f: impl Fn(f64) -> f64) -> Tensor {
+        Tensor {
+            shape: self.shape,
+            data: self.data.iter().map(|&x| f(x)).collect(),
+        }
+    }
+
+    /// Applies `f` to every element in place.
+    pub fn map_in_place(&mut self, f: impl Fn(f64) -> f64) {
+        for x in &mut self.data {
+            *x = f(*x);
+        }
+    }
+
+    /// `f(a, b)` elementwise over the broadcast of `self` and `other` (numpy's rules).
+    ///
+    /// # Panics
+    /// If the shapes do not broadcast.
+    #[track_caller]
+    pub fn zip_map(&self, other: &Tensor, f: impl Fn(f64, f64) -> f64) -> Tensor {
+        if self.shape == other.shape {
+            let data = self
+                .data
+                .iter()
+                .zip(&other.data)
+                .map(|(&a, &b)| f(a, b))
+                .collect();
+            return Tensor {
+                shape: self.shape,
+                data,
+            };
+        }
+        let Some(shape) = Shape::broadcast(self.shape, other.shape) else {
+            panic!(
+                "zip_map: shapes {} and {} do not broadcast",
+                self.shape, other.shape
+            )
+        };
+        if other.len() == 1 && shape == self.shape {
+            let b = other.data[0];
+            return self.map(|a| f(a, b));
+        }
+        if self.len() == 1 && shape == other.shape {
+            let a = self.data[0];
+            return other.map(|b| f(a, b));
+        }
+        let dims = padded_dims(shape);
+        let strides_a = broadcast_strides(self.shape, shape);
+        let strides_b = broadcast_strides(other.shape, shape);
+        let mut data = Vec::with_capacity(shape.numel());
+        for_each_row(dims, strides_a, strides_b, |base_a, base_b| {
+            for i in 0..dims[3] {
+                data.push(f(
+                    self.data[base_a + i * strides_a[3]],
+                    other.data[base_b + i * strides_b[3]],
+                ));
+            }
+        });
+        Tensor { shape, data }
+    }
+
+    /// Adds `other` (of the same shape) into `self` elementwise.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    #[track_caller]
+    pub fn add_assign(&mut self, other: &Tensor) {
+        assert_eq!(
+            self.shape, other.shape,
+            "add_assign: shapes {} and {} differ",
+            self.shape, other.shape
+        );
+        for (a, b) in self.data.iter_mut().zip(&other.data) {
+            *a += b;
+        }
+    }
+
+    /// Sets `self ← self + alpha·other` elementwise (an axpy), for optimisers and gradient steps.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    #[track_caller]
+    pub fn add_scaled(&mut self, alpha: f64, other: &Tensor) {
+        assert_eq!(
+            self.shape, other.shape,
+            "add_scaled: shapes {} and {} differ",
+            self.shape, other.shape
+        );
+        for (a, b) in self.data.iter_mut().zip(&other.data) {
+            *a += alpha * b;
+        }
+    }
+
+    /// This tensor repeated along broadcast dimensions to fill `shape` (numpy's `broadcast_to`).
+    ///
+    /// # Panics
+    /// If `self` does not broadcast to `shape`.
+    #[track_caller]
+    pub fn broadcast_to(&self, shape: Shape) -> Tensor {
+        assert!(
+            self.shape.broadcasts_to(shape),
+            "broadcast_to: {} does not broadcast to {shape}",
+            self.shape
+        );
+        if self.shape == shape {
+            return self.clone();
+        }
+        if self.len() == 1 {
+            return Tensor::full(shape, self.data[0]);
+        }
+        let dims = padded_dims(shape);
+        let strides = broadcast_strides(self.shape, shape);
+        let mut data = Vec::with_capacity(shape.numel());
+        for_each_row(dims, strides, strides, |base, _| {
+            for i in 0..dims[3] {
+                data.push(self.data[base + i * strides[3]]);
+            }
+        });
+        Tensor { shape, data }
+    }
+
+    /// Sums over the dimensions that broadcasting expanded, so that the result has shape `shape`:
+    /// the inverse of [`broadcast_to`](Tensor::broadcast_to), and how a broadcast operand's gradient
+    /// is brought back to its own shape.
+    ///
+    /// # Panics
+    /// If `shape` does not broadcast to this tensor's shape.
+    #[track_caller]
+    pub fn sum_to(&self, shape: Shape) -> Tensor {
+        assert!(
+            shape.broadcasts_to(self.shape),
+            "sum_to: {} cannot be reduced to {shape} ({shape} does not broadcast to it)",
+            self.shape
+        );
+        if self.shape == shape {
+            return self.clone();
+        }
+        if shape.numel() == 1 {
+            return Tensor::full(shape, self.data.iter().sum());
+        }
+        let mut out = vec![0.0; shape.numel()];
+        let width = out.len();
+        if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
+            for chunk in self.data.chunks_exact(width) {
+                for (o, x) in out.iter_mut().zip(chunk) {
+                    *o += x;
+                }
+            }
+            return Tensor { shape, data: out };
+        }
+        let dims = padded_dims(self.shape);
+        // Walking the source in order, each element lands where the broadcast view of `shape` reads it.
+        let target_strides = broadcast_strides(shape, self.shape);
+        let mut flat = 0;
+        for_each_row(dims, target_strides, target_strides, |base, _| {
+            for i in 0..dims[3] {
+                out[base + i * target_strides[3]] += self.data[flat];
+                flat += 1;
+            }
+        });
+        Tensor { shape, data: out }
+    }
+}
+
+/// The dimensions of `shape` padded on the left with 1s to [`MAX_RANK`].
+fn padded_dims(shape: Shape) -> [usize; MAX_RANK] {
+    let mut dims = [1; MAX_RANK];
+    dims[MAX_RANK - shape.rank()..].copy_from_slice(shape.dims());
+    dims
+}
+
+/// Strides into the data of `from` for each padded axis of `to`, 0 where `from` is broadcast.
+fn broadcast_strides(from: Shape, to: Shape) -> [usize; MAX_RANK] {
+    let from_dims = padded_dims(from);
+    let to_dims = padded_dims(to);
+    let mut strides = [0; MAX_RANK];
+    let mut step = 1;
+    for axis in (0..MAX_RANK).rev() {
+        if from_dims[axis] == to_dims[axis] && from_dims[axis] != 1 {
+            strides[axis] = step;
+        }
+        step *= from_dims[axis];
+    }
+    strides
+}
+
+/// Calls `row(base_a, base_b)` for each position of the three outer padded axes, in row-major order,
+/// with the offsets that the two stride sets give; the caller walks the innermost axis.
+fn for_each_row(
+    dims: [usize; MAX_RANK],
+    strides_a: [usize; MAX_RANK],
+    strides_b: [usize; MAX_RANK],
+    mut row: impl FnMut(usize, usize),
+) {
+    for i0 in 0..dims[0] {
+        for i1 in 0..dims[1] {
+            for i2 in 0..dims[2] {
+                let base_a = i0 * strides_a[0] + i1 * strides_a[1] + i2 * strides_a[2];
+                let base_b = i0 * strides_b[0] + i1 * strides_b[1] + i2 * strides_b[2];
+                row(base_a, base_b);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zip_map_broadcasts_rows_and_columns() {
+        let column = Tensor::from_vec(vec![10.0, 20.0], [2, 1]);
+        let row = Tensor::from_vec(vec![1.0, 2.0, 3.0], [3]);
+        let sum = column.zip_map(&row, |a, b| a + b);
+        assert_eq!(sum.dims(), &[2, 3]);
+        assert_eq!(sum.data(), &[11.0, 12.0, 13.0, 21.0, 22.0, 23.0]);
+    }
+
+    #[test]
+    fn broadcast_to_then_sum_to_counts_the_copies() {
+        let row = Tensor::from_vec(vec![1.0, 2.0, 3.0], [1, 3]);
+        let tiled = row.broadcast_to(Shape::new(&[4, 3]));
+        assert_eq!(tiled.row(3), &[1.0, 2.0, 3.0]);
+        assert_eq!(tiled.sum_to(Shape::new(&[1, 3])).data(), &[4.0, 8.0, 12.0]);
+        assert_eq!(tiled.sum_to(Shape::new(&[3])).data(), &[4.0, 8.0, 12.0]);
+        assert_eq!(tiled.sum_to(Shape::scalar()).item(), 24.0);
+        let column = Tensor::from_vec(vec![1.0, 2.0], [2, 1]);
+        let wide = column.broadcast_to(Shape::new(&[2, 3]));
+        assert_eq!(wide.data(), &[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);
+        assert_eq!(wide.sum_to(Shape::new(&[2, 1])).data(), &[3.0, 6.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "sum_to: [2, 3] cannot be reduced to [2]")]
+    fn sum_to_rejects_a_shape_that_does_not_broadcast() {
+        let _ = Tensor::zeros([2, 3]).sum_to(Shape::new(&[2]));
+    }
+}

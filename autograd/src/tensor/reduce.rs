@@ -1,0 +1,283 @@
+//! Reductions along an axis: sum, max, argmax, log-sum-exp, and the softmax family built on them.
+
+use super::Tensor;
+
+impl Tensor {
+    /// The sum of all elements.
+    pub fn sum(&self) -> f64 {
+        self.data.iter().sum()
+    }
+
+    /// The sum along `axis`; the axis is kept with size 1 when `keepdim`, removed otherwise.
+    ///
+    /// # Panics
+    /// If `axis` is not below the rank.
+    #[track_caller]
+    pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor {
+        self.reduce_lanes("sum_axis", axis, keepdim, |lane| lane.sum())
+    }
+
+    /// The maximum along `axis` (NaN if the lane holds one).
+    ///
+    /// # Panics
+    /// If `axis` is not below the rank, or the axis has size 0.
+    #[track_caller]
+    pub fn max_axis(&self, axis: usize, keepdim: bool) -> Tensor {
+        self.reduce_lanes("max_axis", axis, keepdim, |lane| {
+            lane.fold(
+                f64::NEG_INFINITY,
+                |m, x| if x > m || x.is_nan() { x } else { m },
+            )
+        })
+    }
+
+    /// The index of the maximum along `axis` (the first one on ties), for each lane in row-major order.
+    ///
+    /// # Panics
+    /// If `axis` is not below the rank.
+    #[track_caller]
+    pub fn argmax_axis(&self, axis: usize) -> Vec<usize> {
+        let (outer, len, inner) = self.lanes_of("argmax_axis", axis);
+        let mut indices = Vec::with_capacity(outer * inner);
+        for o in 0..outer {
+            for i in 0..inner {
+                let base = o * len * inner + i;
+                let mut best = 0;
+                for k in 1..len {
+                    if self.data[base + k * inner] > self.data[base + best * inner] {
+                        best = k;
+                    }
+                }
+                indices.push(best);
+            }
+        }
+        indices
+    }
+
+    /// `log Σ exp(x)` along `axis`, computed as `m + log Σ exp(x − m)` with `m` the lane's maximum so
+    /// that large logits do not overflow.
+    #[track_caller]
+    pub fn logsumexp_axis(&self, axis: usize, keepdim: bool) -> Tensor {
+        self.reduce_lanes("logsumexp", axis, keepdim, |lane| {
+            let values: Vec<f64> = lane.collect();
+            stable_logsumexp(&values)
+        })
+    }
+
+    /// `exp(x) / Σ exp(x)` along `axis`, shifted by the lane's maximum for stability.
+    #[track_caller]
+    pub fn softmax_axis(&self, axis: usize) -> Tensor {
+        self.map_lanes("softmax", axis, |lane| {
+            let shift = finite_or_zero(lane.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+            let mut total = 0.0;
+            for x in lane.iter_mut() {
+                *x = (*x - shift).exp();
+                total += *x;
+            }
+            for x in lane.iter_mut() {
+                *x /= total;
+            }
+        })
+    }
+
+    /// `x − log Σ exp(x)` along `axis`, stable for large logits.
+    #[track_caller]
+    pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
+        // (x − m) − log Σ exp(x − m): subtracting the shift first keeps the small differences exact.
+        self.map_lanes("log_softmax", axis, |lane| {
+            let shift = finite_or_zero(lane.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+            let log_total = lane.iter().map(|x| (x - shift).exp()).sum::<f64>().ln();
+            for x in lane.iter_mut() {
+                *x = (*x - shift) - log_total;
+            }
+        })
+    }
+
+    #[track_caller]
+    fn lanes_of(&self, op: &str, axis: usize) -> (usize, usize, usize) {
+        assert!(
+            axis < self.rank(),
+            "{op}: axis {axis} is out of range for shape {}",
+            self.shape
+        );
+        self.shape.split_at_axis(axis)
+    }
+
+    /// Reduces each lane along `axis` to one number with `reduce`.
+    #[track_caller]
+    fn reduce_lanes(
+        &self,
+        op: &str,
+        axis: usize,
+        keepdim: bool,
+        reduce: impl Fn(&mut dyn Iterator<Item = f64>) -> f64,
+    ) -> Tensor {
+        let (outer, len, inner) = self.lanes_of(op, axis);
+        let mut data = Vec::with_capacity(outer * inner);
+        for o in 0..outer {
+            for i in 0..inner {
+                let base = o * len * inner + i;
+                let mut lane = (0..len).map(|k| self.data[base + k * inner]);
+                data.push(reduce(&mut lane));
+            }
+        }
+        let shape = if keepdim {
+            self.shape.with_axis_kept(axis)
+        } else {
+            self.shape.with_axis_removed(axis)
+        };
+        Tensor::from_vec(data, shape)
+    }
+
+    /// Rewrites each lane along `axis` in place with `rewrite`, returning a new tensor of the same shape.
+    #[track_caller]
+    fn map_lanes(&self, op: &str, axis: usize, rewrite: impl Fn(&mut [f64])) -> Tensor {
+        let (outer, len, inner) = self.lanes_of(op, axis);
+        let mut out = self.clone();
+        if inner == 1 {
+            for lane in out.data.chunks_exact_mut(len.max(1)) {
+                rewrite(lane);
+            }
+            return out;
+        }
+        let mut lane = vec![0.0; len];
+        for o in 0..outer {
+            for i in 0..inner {
+                let base = o * len * inner + i;
+                for (k, x) in lane.iter_mut().enumerate() {
+                    *x = self.data[base + k * inner];
+                }
+                rewrite(&mut lane);
+                for (k, x) in lane.iter().enumerate() {
+                    out.data[base + k * inner] = *x;
+                }
+            }
+        }
+        out
+    }
+
+    /// Rank-1 tensor of `self[r, indices[r]]` for each row `r` of a rank-2 tensor.
+    ///
+    /// # Panics
+    /// If `self` is not rank 2, the index count differs from the row count, or an index is out of range.
+    #[track_caller]
+    pub fn pick_per_row(&self, indices: &[usize]) -> Tensor {
+        let (rows, cols) = self.rows_and_cols("pick", indices);
+        let data = (0..rows)
+            .map(|r| self.data[r * cols + indices[r]])
+            .collect();
+        Tensor::from_vec(data, [rows])
+    }
+
+    /// The rank-2 tensor of `columns` columns that holds `self[r]` at `[r, indices[r]]` and zeros elsewhere:
+    /// the transpose of [`pick_per_row`](Tensor::pick_per_row).
+    ///
+    /// # Panics
+    /// If `self` is not rank 1 with one value per index, or an index is not below `columns`.
+    #[track_caller]
+    pub fn scatter_per_row(&self, indices: &[usize], columns: usize) -> Tensor {
+        assert!(
+            self.rank() == 1 && self.len() == indices.len(),
+            "scatter: values of shape {} do not match {} indices",
+            self.shape,
+            indices.len()
+        );
+        let mut out = Tensor::zeros([indices.len(), columns]);
+        for (r, (&index, &value)) in indices.iter().zip(&self.data).enumerate() {
+            assert!(
+                index < columns,
+                "scatter: index {index} in row {r} is out of range for {columns} columns"
+            );
+            out.data[r * columns + index] = value;
+        }
+        out
+    }
+
+    #[track_caller]
+    fn rows_and_cols(&self, op: &str, indices: &[usize]) -> (usize, usize) {
+        assert!(
+            self.rank() == 2 && self.dims()[0] == indices.len(),
+            "{op}: shape {} does not have one row per index ({} indices)",
+            self.shape,
+            indices.len()
+        );
+        let cols = self.dims()[1];
+        if let Some((row, &index)) = indices.iter().enumerate().find(|&(_, &i)| i >= cols) {
+            panic!(
+                "{op}: index {index} in row {row} is out of range for shape {}",
+                self.shape
+            );
+        }
+        (indices.len(), cols)
+    }
+}
+
+/// `log Σ exp(x)` over a slice, shifted by its maximum; `-inf` for an empty slice or all `-inf`.
+fn stable_logsumexp(values: &[f64]) -> f64 {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let shift = finite_or_zero(max);
+    let total: f64 = values.iter().map(|x| (x - shift).exp()).sum();
+    shift + total.ln()
+}
+
+/// The shift used to stabilise exponentials: the maximum when finite, otherwise 0 so that
+/// infinities propagate as numpy's would instead of turning into `inf − inf = NaN`.
+fn finite_or_zero(max: f64) -> f64 {
+    if max.is_finite() { max } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Tensor {
+        Tensor::from_rows(&[[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+    }
+
+    #[test]
+    fn sums_along_each_axis() {
+        assert_eq!(grid().sum_axis(0, false).data(), &[5.0, 7.0, 9.0]);
+        assert_eq!(grid().sum_axis(1, true).dims(), &[2, 1]);
+        assert_eq!(grid().sum_axis(1, true).data(), &[9.0, 12.0]);
+        assert_eq!(grid().sum(), 21.0);
+    }
+
+    #[test]
+    fn max_and_argmax_along_each_axis() {
+        assert_eq!(grid().max_axis(0, false).data(), &[4.0, 5.0, 6.0]);
+        assert_eq!(grid().max_axis(1, false).data(), &[5.0, 6.0]);
+        assert_eq!(grid().argmax_axis(1), vec![1, 2]);
+        assert_eq!(grid().argmax_axis(0), vec![1, 0, 1]);
+    }
+
+    #[test]
+    fn softmax_family_is_stable_on_huge_logits() {
+        let logits = Tensor::from_rows(&[[1e4, 0.0], [-1e4, -1e4]]);
+        let soft = logits.softmax_axis(1);
+        assert_eq!(soft.data(), &[1.0, 0.0, 0.5, 0.5]);
+        let log_soft = logits.log_softmax_axis(1);
+        assert_eq!(
+            log_soft.data(),
+            &[0.0, -1e4, -std::f64::consts::LN_2, -std::f64::consts::LN_2]
+        );
+        let lse = logits.logsumexp_axis(1, false);
+        assert_eq!(lse.data(), &[1e4, -1e4 + std::f64::consts::LN_2]);
+    }
+
+    #[test]
+    fn softmax_along_axis_zero_normalises_columns() {
+        let soft = grid().softmax_axis(0);
+        let column_sums = soft.sum_axis(0, false);
+        for total in column_sums.data() {
+            assert!((total - 1.0).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn pick_and_scatter_are_transposes() {
+        let picked = grid().pick_per_row(&[2, 0]);
+        assert_eq!(picked.data(), &[3.0, 4.0]);
+        let scattered = picked.scatter_per_row(&[2, 0], 3);
+        assert_eq!(scattered.data(), &[0.0, 0.0, 3.0, 4.0, 0.0, 0.0]);
+    }
+}

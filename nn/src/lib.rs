@@ -1,0 +1,1 @@
+//! Neural-network pieces built purely from autograd ops.

@@ -1,0 +1,1 @@
+//! Shared strategies for the property tests.
