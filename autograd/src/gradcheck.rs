@@ -202,6 +202,60 @@ where
     assert!(report.passed, "{report}");
 }
 
+/// The second-order check (PyTorch's `gradgradcheck`): differentiates the recorded gradient again
+/// and compares with finite differences of the gradient.
+///
+/// For fixed random weights `v` (one standard-normal tensor per input, from `seed`), the scalar
+/// `g(x) = Σᵢ ⟨vᵢ, ∇ᵢ f(x)⟩` is built with [`Var::backward_graph`], and [`gradcheck`] compares
+/// its gradient (a Hessian-vector product of `f`, taken by a second backward through the recorded
+/// first one) with central differences of `g`.
+///
+/// ```
+/// use autograd::{gradcheck::gradgradcheck, GradcheckOptions, Tensor};
+/// let x = Tensor::from_vec(vec![-1.0, 0.5, 2.0], [3]);
+/// let report = gradgradcheck(|v| v[0].tanh().sum(), &[x], 7, &GradcheckOptions::default());
+/// assert!(report.passed, "{report}");
+/// ```
+///
+/// # Panics
+/// If `f`'s output does not have exactly one element, or meets a custom op without a recorded rule.
+pub fn gradgradcheck<F>(
+    f: F,
+    inputs: &[Tensor],
+    seed: u64,
+    options: &GradcheckOptions,
+) -> GradcheckReport
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let mut rng = StdRng::seed_from_u64(seed);
+    let weights: Vec<Tensor> = inputs
+        .iter()
+        .map(|x| Tensor::randn(x.shape(), &mut rng))
+        .collect();
+    let weighted_gradient = scalar_function(|vars| {
+        let tape = vars[0].tape();
+        let output = f(vars);
+        let grads = crate::higher::grad(output, vars);
+        grads
+            .iter()
+            .zip(&weights)
+            .map(|(grad, weight)| (*grad * tape.constant(weight.clone())).sum())
+            .reduce(|total, term| total + term)
+            .expect("gradgradcheck: at least one input is needed")
+    });
+    gradcheck(weighted_gradient, inputs, options)
+}
+
+/// Pins a closure's signature to the higher-ranked form the checkers take, so that its
+/// lifetimes are inferred for every tape rather than for one.
+pub fn scalar_function<F>(f: F) -> F
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    f
+}
+
 /// `f` at `inputs`, as a number.
 fn evaluate<F>(f: &F, inputs: &[Tensor]) -> f64
 where
