@@ -17,6 +17,7 @@ mod mul;
 mod pick;
 mod pow;
 mod record;
+mod replay;
 mod reshape;
 mod scalar;
 mod sigmoid;
@@ -25,6 +26,7 @@ mod sum;
 mod tanh_relu;
 
 pub use custom::CustomOp;
+pub(crate) use replay::replay;
 
 use crate::calc::Calc;
 use crate::shape::Shape;
