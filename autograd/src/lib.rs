@@ -31,6 +31,8 @@
 //!
 //! [`gradcheck()`] compares any function's gradients with finite differences.
 
+#![warn(missing_docs)]
+
 mod anomaly;
 mod backward;
 mod calc;
