@@ -126,10 +126,11 @@ fn solve(a: &Tensor, b: &[f64]) -> Vec<f64> {
             .max_by(|&i, &j| m[i][col].abs().total_cmp(&m[j][col].abs()))
             .expect("the column has rows");
         m.swap(col, pivot);
-        for r in col + 1..n {
-            let factor = m[r][col] / m[col][col];
-            for c in col..=n {
-                m[r][c] -= factor * m[col][c];
+        let pivot_row = m[col].clone();
+        for row in m.iter_mut().skip(col + 1) {
+            let factor = row[col] / pivot_row[col];
+            for (entry, pivot_entry) in row.iter_mut().zip(&pivot_row).skip(col) {
+                *entry -= factor * pivot_entry;
             }
         }
     }

@@ -55,8 +55,10 @@ impl Index<Var<'_>> for Gradients {
         match self.get(var) {
             Some(grad) => grad,
             None => panic!(
-                "gradients: no gradient reaches node {} (a constant, or not an input of the output)",
-                var.id()
+                "gradients: no gradient reaches node {} (a constant, or not an input of the \
+                 output) (at {})",
+                var.id(),
+                std::panic::Location::caller()
             ),
         }
     }
@@ -88,8 +90,10 @@ impl<'t> Index<Var<'t>> for GradVars<'t> {
         match self.by_node.get(var.id().index()) {
             Some(Some(grad)) => grad,
             _ => panic!(
-                "gradients: no gradient reaches node {} (a constant, or not an input of the output)",
-                var.id()
+                "gradients: no gradient reaches node {} (a constant, or not an input of the \
+                 output) (at {})",
+                var.id(),
+                std::panic::Location::caller()
             ),
         }
     }

@@ -36,6 +36,7 @@
 mod anomaly;
 mod backward;
 mod calc;
+mod fastmath;
 pub mod gradcheck;
 mod gradients;
 pub mod higher;

@@ -106,9 +106,10 @@ impl<'t> Calc for Recording<'t> {
         match op.backward_recorded(&inputs, Var::new(self.tape, output), *grad_output) {
             Some(grads) => grads.into_iter().map(Some).collect(),
             None => panic!(
-                "backward_graph: custom op `{}` has no recorded backward (implement \
-                 CustomOp::backward_recorded to take gradients of its gradients)",
-                op.name()
+                "backward_graph: custom op `{}` (recorded at {}) has no recorded backward \
+                 (implement CustomOp::backward_recorded to take gradients of its gradients)",
+                op.name(),
+                self.tape.node(output).location
             ),
         }
     }

@@ -2,19 +2,20 @@
 
 use super::Op;
 use crate::calc::Calc;
+use crate::tensor::Tensor;
 use crate::var::Var;
 
 impl<'t> Var<'t> {
     /// `eˣ` elementwise.
     #[track_caller]
     pub fn exp(self) -> Var<'t> {
-        self.record_unary(Op::Exp, f64::exp)
+        self.record_with(Op::Exp, Tensor::exp)
     }
 
     /// The natural logarithm elementwise (`-inf` at 0, NaN below).
     #[track_caller]
     pub fn log(self) -> Var<'t> {
-        self.record_unary(Op::Log, f64::ln)
+        self.record_with(Op::Log, Tensor::ln)
     }
 }
 

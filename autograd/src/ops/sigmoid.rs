@@ -2,23 +2,14 @@
 
 use super::Op;
 use crate::calc::Calc;
+use crate::tensor::Tensor;
 use crate::var::Var;
 
 impl<'t> Var<'t> {
     /// `σ(x) = 1 / (1 + e^(−x))` elementwise, evaluated without overflow for any x.
     #[track_caller]
     pub fn sigmoid(self) -> Var<'t> {
-        self.record_unary(Op::Sigmoid, stable_sigmoid)
-    }
-}
-
-/// `σ(x)`, through `e^x / (1 + e^x)` for negative x so that `e^(−x)` never overflows.
-pub(crate) fn stable_sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
+        self.record_with(Op::Sigmoid, Tensor::sigmoid)
     }
 }
 

@@ -2,13 +2,14 @@
 
 use super::Op;
 use crate::calc::Calc;
+use crate::tensor::Tensor;
 use crate::var::Var;
 
 impl<'t> Var<'t> {
     /// `tanh x` elementwise.
     #[track_caller]
     pub fn tanh(self) -> Var<'t> {
-        self.record_unary(Op::Tanh, f64::tanh)
+        self.record_with(Op::Tanh, Tensor::tanh)
     }
 
     /// `max(x, 0)` elementwise.

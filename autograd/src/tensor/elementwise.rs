@@ -51,6 +51,9 @@ impl Tensor {
             let a = self.data[0];
             return other.map(|b| f(a, b));
         }
+        if let Some(data) = zip_rows(self, other, shape, &f) {
+            return Tensor { shape, data };
+        }
         let dims = padded_dims(shape);
         let strides_a = broadcast_strides(self.shape, shape);
         let strides_b = broadcast_strides(other.shape, shape);
@@ -167,6 +170,52 @@ impl Tensor {
         });
         Tensor { shape, data: out }
     }
+}
+
+/// The common cases of broadcasting, zipped chunk by chunk: a row (a bias, say) repeated over the
+/// rows of a full operand (its shape is a suffix of the result's), or a column (a per-row
+/// reduction kept with size 1) repeated along the last axis. `None` for any other form.
+fn zip_rows(
+    a: &Tensor,
+    b: &Tensor,
+    shape: Shape,
+    f: &impl Fn(f64, f64) -> f64,
+) -> Option<Vec<f64>> {
+    let is_row_of = |small: &Tensor, full: &Tensor| {
+        full.shape == shape && !small.is_empty() && shape.dims().ends_with(small.dims())
+    };
+    let mut data = Vec::with_capacity(shape.numel());
+    if is_row_of(b, a) {
+        for chunk in a.data.chunks_exact(b.len()) {
+            data.extend(chunk.iter().zip(&b.data).map(|(&x, &y)| f(x, y)));
+        }
+    } else if is_row_of(a, b) {
+        for chunk in b.data.chunks_exact(a.len()) {
+            data.extend(a.data.iter().zip(chunk).map(|(&x, &y)| f(x, y)));
+        }
+    } else if is_column_of(b, a) {
+        let width = a.dims().last().copied().unwrap_or(1).max(1);
+        for (chunk, &y) in a.data.chunks_exact(width).zip(&b.data) {
+            data.extend(chunk.iter().map(|&x| f(x, y)));
+        }
+    } else if is_column_of(a, b) {
+        let width = b.dims().last().copied().unwrap_or(1).max(1);
+        for (&x, chunk) in a.data.iter().zip(b.data.chunks_exact(width)) {
+            data.extend(chunk.iter().map(|&y| f(x, y)));
+        }
+    } else {
+        return None;
+    }
+    Some(data)
+}
+
+/// Whether `small` is `full` with its last dimension reduced to 1 (a `keepdim` reduction along
+/// the last axis, broadcast back over it).
+fn is_column_of(small: &Tensor, full: &Tensor) -> bool {
+    let (small_dims, full_dims) = (small.dims(), full.dims());
+    small_dims.len() == full_dims.len()
+        && small_dims.last() == Some(&1)
+        && small_dims[..small_dims.len() - 1] == full_dims[..full_dims.len() - 1]
 }
 
 /// The dimensions of `shape` padded on the left with 1s to [`MAX_RANK`].

@@ -47,7 +47,7 @@ impl Tensor {
         let (m, k, n) = (a.rows, a.cols, b.cols);
         let mut out = vec![0.0; m * n];
         if m * k * n <= SMALL_PRODUCT {
-            small_product(&a, &b, &mut out, n);
+            small_product(self, layout_a, other, layout_b, &mut out, [m, k, n]);
         } else {
             // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
             // buffers, and the strides stay inside them for every index below (m, k, n).
@@ -127,21 +127,92 @@ impl<'a> StridedMatrix<'a> {
             },
         }
     }
+}
 
-    fn at(&self, row: usize, col: usize) -> f64 {
-        self.data[row * self.row_stride + col * self.col_stride]
+/// `out = op(a) · op(b)` for small products, reading every operand along contiguous rows (the
+/// blocked GEMM's packing would cost more than it saves). A transposed `b` is copied into row
+/// order first: in the products a network makes it is a weight matrix, the smallest operand.
+fn small_product(
+    a: &Tensor,
+    layout_a: Layout,
+    b: &Tensor,
+    layout_b: Layout,
+    out: &mut [f64],
+    [m, k, n]: [usize; 3],
+) {
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    let b_rows;
+    let b = match layout_b {
+        Layout::AsIs => b.data(),
+        Layout::Transposed => {
+            b_rows = b.transpose();
+            b_rows.data()
+        }
+    };
+    let (a, shape) = (a.data(), [m, k, n]);
+    // Rows of the output as narrow as the tutorial's (2 or 3 columns) get a copy of the kernel
+    // unrolled for their exact width.
+    match (layout_a, n) {
+        (Layout::AsIs, 1) => rows_times_rows::<1>(a, b, out, shape),
+        (Layout::AsIs, 2) => rows_times_rows::<2>(a, b, out, shape),
+        (Layout::AsIs, 3) => rows_times_rows::<3>(a, b, out, shape),
+        (Layout::AsIs, 4) => rows_times_rows::<4>(a, b, out, shape),
+        (Layout::AsIs, _) => rows_times_rows::<0>(a, b, out, shape),
+        (Layout::Transposed, 1) => columns_times_rows::<1>(a, b, out, shape),
+        (Layout::Transposed, 2) => columns_times_rows::<2>(a, b, out, shape),
+        (Layout::Transposed, 3) => columns_times_rows::<3>(a, b, out, shape),
+        (Layout::Transposed, 4) => columns_times_rows::<4>(a, b, out, shape),
+        (Layout::Transposed, _) => columns_times_rows::<0>(a, b, out, shape),
     }
 }
 
-/// `out = a · b` by the i-k-j loop order, which streams rows of `b` and `out` for small products.
-fn small_product(a: &StridedMatrix, b: &StridedMatrix, out: &mut [f64], n: usize) {
-    for (i, out_row) in out.chunks_exact_mut(n.max(1)).enumerate().take(a.rows) {
-        for k in 0..a.cols {
-            let a_ik = a.at(i, k);
-            for (j, o) in out_row.iter_mut().enumerate() {
-                *o += a_ik * b.at(k, j);
-            }
+/// `out[i, :] = Σₚ a[i, p] · b[p, :]` with `a` stored `[m, k]` and `b` stored `[k, n]`.
+/// `WIDTH` is `n` when known at compile time, 0 otherwise.
+#[inline(always)]
+fn rows_times_rows<const WIDTH: usize>(
+    a: &[f64],
+    b: &[f64],
+    out: &mut [f64],
+    [_, k, n]: [usize; 3],
+) {
+    for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
+        for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+            axpy::<WIDTH>(out_row, a_ip, b_row);
         }
+    }
+}
+
+/// `out[q, :] = Σᵢ a[i, q] · b[i, :]` with `a` stored `[k, m]` (read transposed) and `b` stored
+/// `[k, n]`: one outer product per shared row `i`, all reads contiguous.
+#[inline(always)]
+fn columns_times_rows<const WIDTH: usize>(
+    a: &[f64],
+    b: &[f64],
+    out: &mut [f64],
+    [m, _, n]: [usize; 3],
+) {
+    for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
+        for (out_row, &a_iq) in out.chunks_exact_mut(n).zip(a_row) {
+            axpy::<WIDTH>(out_row, a_iq, b_row);
+        }
+    }
+}
+
+/// `y ← y + alpha·x` over two slices of one length, unrolled when `WIDTH` (that length) is
+/// known at compile time, a plain loop when it is 0.
+#[inline(always)]
+fn axpy<const WIDTH: usize>(y: &mut [f64], alpha: f64, x: &[f64]) {
+    if WIDTH == 0 {
+        for (y, x) in y.iter_mut().zip(x) {
+            *y += alpha * x;
+        }
+        return;
+    }
+    let (y, x) = (&mut y[..WIDTH], &x[..WIDTH]);
+    for i in 0..WIDTH {
+        y[i] += alpha * x[i];
     }
 }
 

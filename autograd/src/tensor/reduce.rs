@@ -58,39 +58,43 @@ impl Tensor {
     /// that large logits do not overflow.
     #[track_caller]
     pub fn logsumexp_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        self.reduce_lanes("logsumexp", axis, keepdim, |lane| {
-            let values: Vec<f64> = lane.collect();
-            stable_logsumexp(&values)
-        })
+        let (shift, exps) = self.shifted_exponentials("logsumexp", axis);
+        let mut totals = exps.sum_axis(axis, keepdim);
+        let logs = totals.ln();
+        for ((total, log), shift) in totals.data.iter_mut().zip(&logs.data).zip(&shift.data) {
+            *total = shift + log;
+        }
+        totals
     }
 
     /// `exp(x) / Σ exp(x)` along `axis`, shifted by the lane's maximum for stability.
     #[track_caller]
     pub fn softmax_axis(&self, axis: usize) -> Tensor {
-        self.map_lanes("softmax", axis, |lane| {
-            let shift = finite_or_zero(lane.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-            let mut total = 0.0;
-            for x in lane.iter_mut() {
-                *x = (*x - shift).exp();
-                total += *x;
-            }
-            for x in lane.iter_mut() {
-                *x /= total;
-            }
-        })
+        let (_, exps) = self.shifted_exponentials("softmax", axis);
+        let totals = exps.sum_axis(axis, true);
+        exps.zip_map(&totals, |e, total| e / total)
     }
 
     /// `x − log Σ exp(x)` along `axis`, stable for large logits.
     #[track_caller]
     pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
-        // (x − m) − log Σ exp(x − m): subtracting the shift first keeps the small differences exact.
-        self.map_lanes("log_softmax", axis, |lane| {
-            let shift = finite_or_zero(lane.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-            let log_total = lane.iter().map(|x| (x - shift).exp()).sum::<f64>().ln();
-            for x in lane.iter_mut() {
-                *x = (*x - shift) - log_total;
-            }
-        })
+        // (x − m) − log Σ exp(x − m): subtracting the shift first keeps small differences exact.
+        let (shift, exps) = self.shifted_exponentials("log_softmax", axis);
+        let log_totals = exps.sum_axis(axis, true).ln();
+        let shifted = self.zip_map(&shift, |x, m| x - m);
+        shifted.zip_map(&log_totals, |d, log_total| d - log_total)
+    }
+
+    /// The stabilising shift of each lane along `axis` (its maximum, or 0 when that is not finite,
+    /// so that infinities propagate as numpy's would instead of turning into `inf − inf`), kept
+    /// with size 1 on the axis, and `exp(x − shift)`.
+    #[track_caller]
+    fn shifted_exponentials(&self, op: &str, axis: usize) -> (Tensor, Tensor) {
+        self.lanes_of(op, axis);
+        let mut shift = self.max_axis(axis, true);
+        shift.map_in_place(|m| if m.is_finite() { m } else { 0.0 });
+        let exps = self.zip_map(&shift, |x, m| x - m).exp();
+        (shift, exps)
     }
 
     #[track_caller]
@@ -127,33 +131,6 @@ impl Tensor {
             self.shape.with_axis_removed(axis)
         };
         Tensor::from_vec(data, shape)
-    }
-
-    /// Rewrites each lane along `axis` in place with `rewrite`, returning a new tensor of the same shape.
-    #[track_caller]
-    fn map_lanes(&self, op: &str, axis: usize, rewrite: impl Fn(&mut [f64])) -> Tensor {
-        let (outer, len, inner) = self.lanes_of(op, axis);
-        let mut out = self.clone();
-        if inner == 1 {
-            for lane in out.data.chunks_exact_mut(len.max(1)) {
-                rewrite(lane);
-            }
-            return out;
-        }
-        let mut lane = vec![0.0; len];
-        for o in 0..outer {
-            for i in 0..inner {
-                let base = o * len * inner + i;
-                for (k, x) in lane.iter_mut().enumerate() {
-                    *x = self.data[base + k * inner];
-                }
-                rewrite(&mut lane);
-                for (k, x) in lane.iter().enumerate() {
-                    out.data[base + k * inner] = *x;
-                }
-            }
-        }
-        out
     }
 
     /// Rank-1 tensor of `self[r, indices[r]]` for each row `r` of a rank-2 tensor.
@@ -210,20 +187,6 @@ impl Tensor {
         }
         (indices.len(), cols)
     }
-}
-
-/// `log Σ exp(x)` over a slice, shifted by its maximum; `-inf` for an empty slice or all `-inf`.
-fn stable_logsumexp(values: &[f64]) -> f64 {
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let shift = finite_or_zero(max);
-    let total: f64 = values.iter().map(|x| (x - shift).exp()).sum();
-    shift + total.ln()
-}
-
-/// The shift used to stabilise exponentials: the maximum when finite, otherwise 0 so that
-/// infinities propagate as numpy's would instead of turning into `inf − inf = NaN`.
-fn finite_or_zero(max: f64) -> f64 {
-    if max.is_finite() { max } else { 0.0 }
 }
 
 #[cfg(test)]

@@ -1,0 +1,146 @@
+//! Criterion benchmarks of the `Tensor` kernels a training step spends its time in.
+//!
+//! Run with `cargo bench -p autograd --bench kernels`. Sizes are the three workloads' own:
+//! matrix products of the small (200×2·2×3), large (100000×2·2×64, and the weight gradient
+//! 64×100000·100000×2) and deep (8192×64·64×256, 8192×256·256×256 and its transposed forms)
+//! passes; elementwise maps over 600 (200×3) and 6.4M (100000×64) elements; softmax rows; and
+//! `sum_to` for bias gradients.
+
+use autograd::{Layout, Shape, Tensor};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::hint::black_box;
+use std::time::Duration;
+
+fn random(dims: &[usize], seed: u64) -> Tensor {
+    Tensor::randn(Shape::new(dims), &mut StdRng::seed_from_u64(seed))
+}
+
+fn matmul(c: &mut Criterion) {
+    let mut group = c.benchmark_group("matmul");
+    let cases: [(&str, [usize; 3], Layout, Layout); 7] = [
+        (
+            "small_forward_200x2x3",
+            [200, 2, 3],
+            Layout::AsIs,
+            Layout::AsIs,
+        ),
+        (
+            "large_forward_100000x2x64",
+            [100_000, 2, 64],
+            Layout::AsIs,
+            Layout::AsIs,
+        ),
+        (
+            "large_weight_grad_2x100000x64",
+            [2, 100_000, 64],
+            Layout::Transposed,
+            Layout::AsIs,
+        ),
+        (
+            "deep_forward_8192x64x256",
+            [8192, 64, 256],
+            Layout::AsIs,
+            Layout::AsIs,
+        ),
+        (
+            "deep_forward_8192x256x256",
+            [8192, 256, 256],
+            Layout::AsIs,
+            Layout::AsIs,
+        ),
+        (
+            "deep_weight_grad_256x8192x256",
+            [256, 8192, 256],
+            Layout::Transposed,
+            Layout::AsIs,
+        ),
+        (
+            "deep_input_grad_8192x256x256",
+            [8192, 256, 256],
+            Layout::AsIs,
+            Layout::Transposed,
+        ),
+    ];
+    for (name, [m, k, n], layout_a, layout_b) in cases {
+        let a = match layout_a {
+            Layout::AsIs => random(&[m, k], 1),
+            Layout::Transposed => random(&[k, m], 1),
+        };
+        let b = match layout_b {
+            Layout::AsIs => random(&[k, n], 2),
+            Layout::Transposed => random(&[n, k], 2),
+        };
+        group.throughput(Throughput::Elements((2 * m * k * n) as u64));
+        group.bench_function(BenchmarkId::from_parameter(name), |bench| {
+            bench.iter(|| black_box(&a).matmul_with(layout_a, black_box(&b), layout_b))
+        });
+    }
+    group.finish();
+}
+
+fn elementwise(c: &mut Criterion) {
+    let mut group = c.benchmark_group("elementwise");
+    for (label, dims) in [("600", [200, 3]), ("6.4M", [100_000, 64])] {
+        let x = random(&dims, 3);
+        let positive = x.map(|v| v.abs() + 0.5);
+        group.throughput(Throughput::Elements(x.len() as u64));
+        group.bench_function(BenchmarkId::new("tanh", label), |bench| {
+            bench.iter(|| black_box(&x).map(f64::tanh))
+        });
+        group.bench_function(BenchmarkId::new("exp", label), |bench| {
+            bench.iter(|| black_box(&x).map(f64::exp))
+        });
+        group.bench_function(BenchmarkId::new("log", label), |bench| {
+            bench.iter(|| black_box(&positive).map(f64::ln))
+        });
+        group.bench_function(BenchmarkId::new("tanh_backward", label), |bench| {
+            bench.iter(|| black_box(&x).zip_map(&positive, |g, y| g * (1.0 - y * y)))
+        });
+    }
+    group.finish();
+}
+
+fn rows_and_reductions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rows");
+    for (label, dims) in [
+        ("200x2", [200, 2]),
+        ("100000x2", [100_000, 2]),
+        ("8192x10", [8192, 10]),
+    ] {
+        let logits = random(&dims, 4);
+        group.bench_function(BenchmarkId::new("log_softmax", label), |bench| {
+            bench.iter(|| black_box(&logits).log_softmax_axis(1))
+        });
+        group.bench_function(BenchmarkId::new("softmax", label), |bench| {
+            bench.iter(|| black_box(&logits).softmax_axis(1))
+        });
+    }
+    for (label, dims) in [
+        ("200x3", [200, 3]),
+        ("100000x64", [100_000, 64]),
+        ("8192x256", [8192, 256]),
+    ] {
+        let grad = random(&dims, 5);
+        let bias = Shape::new(&[dims[1]]);
+        group.bench_function(BenchmarkId::new("sum_to_bias", label), |bench| {
+            bench.iter(|| black_box(&grad).sum_to(bias))
+        });
+    }
+    group.finish();
+}
+
+fn short() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = short();
+    targets = matmul, elementwise, rows_and_reductions
+}
+criterion_main!(benches);

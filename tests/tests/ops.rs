@@ -1,0 +1,407 @@
+//! One property per op: on random shapes and values, the tape's gradient equals central finite
+//! differences (through the public `gradcheck`).
+//!
+//! Every output is reduced by a weighted sum with fixed random weights (`probe::weighted_sum`),
+//! so each output element carries its own upstream gradient. Unless a property says otherwise the
+//! tolerances are gradcheck's defaults: step 1e-6, and `|backward − numeric| ≤ 1e-6 + 1e-5·|numeric|`.
+//! Central differences are accurate to about `h²·|f‴|/6 + ε·|f|/h`, which for the values drawn here
+//! (magnitudes below 3, at least 0.1 from any kink or pole) stays below 1e-7.
+
+use autograd::{GradcheckOptions, Tensor, Var};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use tests::check::{gradients_match, tolerances};
+use tests::config::config;
+use tests::custom::Softplus;
+use tests::probe::weighted_sum;
+use tests::shapes::{
+    broadcast_pair, broadcast_target, matmul_pair, matrix_shape, numel, shape, shape_with_axis,
+    size,
+};
+use tests::values::{away_from_zero, distinct, moderate, positive, uniform};
+
+fn defaults() -> GradcheckOptions {
+    GradcheckOptions::default()
+}
+
+/// Two tensors of shapes that broadcast together, both with values in `[-2, 2)`.
+fn broadcasting_operands() -> impl Strategy<Value = (Tensor, Tensor)> {
+    broadcast_pair().prop_flat_map(|(a, b)| (moderate(a), moderate(b)))
+}
+
+/// A tensor of rank 0 to 2 with values in `[-2, 2)`.
+fn any_tensor() -> impl Strategy<Value = Tensor> {
+    shape().prop_flat_map(moderate)
+}
+
+/// A tensor of rank 1 or 2, an axis of it, and whether to keep that axis.
+fn tensor_axis_keepdim(
+    values: fn(Vec<usize>) -> BoxedStrategy<Tensor>,
+) -> impl Strategy<Value = (Tensor, usize, bool)> {
+    shape_with_axis()
+        .prop_flat_map(move |dims| (0..dims.len(), any::<bool>(), values(dims)))
+        .prop_map(|(axis, keepdim, x)| (x, axis, keepdim))
+}
+
+fn moderate_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
+    moderate(dims).boxed()
+}
+
+fn distinct_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
+    distinct(dims).boxed()
+}
+
+/// Logits in `[-4, 4)`, wider than elsewhere to reach saturated softmax entries.
+fn logits_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
+    uniform(dims, -4.0, 4.0).boxed()
+}
+
+/// A matrix and one column index per row.
+fn matrix_and_indices() -> impl Strategy<Value = (Tensor, Vec<usize>)> {
+    matrix_shape().prop_flat_map(|dims| (moderate(dims.clone()), vec(0..dims[1], dims[0])))
+}
+
+/// The dimensions a tensor of dimensions `dims` can be reshaped to, one picked by `choice`.
+fn reshape_target(dims: &[usize], choice: usize) -> Vec<usize> {
+    let count = numel(dims);
+    let mut reversed = dims.to_vec();
+    reversed.reverse();
+    let mut targets = vec![vec![count], vec![1, count], vec![count, 1], reversed];
+    if count == 1 {
+        targets.push(vec![]);
+    }
+    targets.swap_remove(choice % targets.len())
+}
+
+/// 2 or 3 tensors that join along `axis`: equal everywhere but on that axis.
+fn concat_parts() -> impl Strategy<Value = (Vec<Tensor>, usize)> {
+    (shape_with_axis(), 2..=3usize)
+        .prop_flat_map(|(dims, count)| {
+            let rank = dims.len();
+            (Just(dims), 0..rank, vec(size(), count))
+        })
+        .prop_flat_map(|(dims, axis, lengths)| {
+            let parts: Vec<_> = lengths
+                .into_iter()
+                .map(|length| {
+                    let mut part = dims.clone();
+                    part[axis] = length;
+                    moderate(part)
+                })
+                .collect();
+            (parts, Just(axis))
+        })
+}
+
+proptest! {
+    #![proptest_config(config("ops", 256))]
+
+    #[test]
+    fn add_grad_matches_finite_differences((a, b) in broadcasting_operands(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0] + v[1], seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn sub_grad_matches_finite_differences((a, b) in broadcasting_operands(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0] - v[1], seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn mul_grad_matches_finite_differences((a, b) in broadcasting_operands(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0] * v[1], seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn div_grad_matches_finite_differences(
+        (a, b) in broadcast_pair().prop_flat_map(|(a, b)| (moderate(a), away_from_zero(b))),
+        seed in any::<u64>(),
+    ) {
+        // Divisors are at least 0.1 from zero, where |d³(1/b)/db³| = 6/b⁴ ≤ 6e4 keeps the
+        // truncation error h²·6e4/6 ≈ 1e-8 under the tolerance.
+        gradients_match(|v| weighted_sum(v[0] / v[1], seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn neg_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(-v[0], seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn adding_a_number_has_grad_matching_finite_differences(
+        x in any_tensor(),
+        term in -2.0..2.0f64,
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| weighted_sum(v[0] + term, seed) + weighted_sum(term + v[0], seed ^ 1),
+            &[x],
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn multiplying_by_a_number_has_grad_matching_finite_differences(
+        x in any_tensor(),
+        factor in -2.0..2.0f64,
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| weighted_sum(v[0] * factor, seed) + weighted_sum(factor * v[0], seed ^ 1),
+            &[x],
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn dividing_and_subtracting_with_numbers_has_grad_matching_finite_differences(
+        x in shape().prop_flat_map(away_from_zero),
+        number in -2.0..2.0f64,
+        divisor in prop_oneof![-2.0..-0.1f64, 0.1..2.0f64],
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| {
+                weighted_sum(v[0] / divisor, seed)
+                    + weighted_sum(number - v[0], seed ^ 1)
+                    + weighted_sum(number / v[0], seed ^ 2)
+            },
+            &[x],
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn powf_grad_matches_finite_differences(
+        x in shape().prop_flat_map(positive),
+        exponent in -2.0..3.0f64,
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].powf(exponent), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn square_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0].square(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn sqrt_grad_matches_finite_differences(
+        x in shape().prop_flat_map(positive),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].sqrt(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn exp_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0].exp(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn log_grad_matches_finite_differences(
+        x in shape().prop_flat_map(positive),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].log(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn abs_grad_matches_finite_differences(
+        x in shape().prop_flat_map(away_from_zero),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].abs(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn tanh_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0].tanh(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn sigmoid_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0].sigmoid(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn relu_grad_matches_finite_differences(
+        x in shape().prop_flat_map(away_from_zero),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].relu(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn matmul_grad_matches_finite_differences(
+        (a, b) in matmul_pair().prop_flat_map(|(a, b)| (moderate(a), moderate(b))),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].matmul(v[1]), seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn transpose_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(|v| weighted_sum(v[0].transpose(), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn reshape_grad_matches_finite_differences(
+        x in any_tensor(),
+        choice in any::<usize>(),
+        seed in any::<u64>(),
+    ) {
+        let target = reshape_target(x.dims(), choice);
+        gradients_match(
+            |v| weighted_sum(v[0].reshape(target.as_slice()), seed),
+            std::slice::from_ref(&x),
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn broadcast_to_grad_matches_finite_differences(
+        (x, to) in broadcast_target().prop_flat_map(|(from, to)| (moderate(from), Just(to))),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| weighted_sum(v[0].broadcast_to(to.as_slice()), seed),
+            &[x],
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn sum_to_grad_matches_finite_differences(
+        (x, to) in broadcast_target().prop_flat_map(|(from, to)| (moderate(to), Just(from))),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].sum_to(to.as_slice()), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn sum_grad_matches_finite_differences(x in any_tensor(), factor in -2.0..2.0f64) {
+        // The sum is already a scalar; a factor makes its upstream gradient other than 1.
+        gradients_match(|v| v[0].sum() * factor, &[x], &defaults())?;
+    }
+
+    #[test]
+    fn mean_grad_matches_finite_differences(x in any_tensor(), factor in -2.0..2.0f64) {
+        gradients_match(|v| v[0].mean() * factor, &[x], &defaults())?;
+    }
+
+    #[test]
+    fn sum_axis_grad_matches_finite_differences(
+        (x, axis, keepdim) in tensor_axis_keepdim(moderate_boxed),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].sum_axis(axis, keepdim), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn mean_axis_grad_matches_finite_differences(
+        (x, axis, keepdim) in tensor_axis_keepdim(moderate_boxed),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].mean_axis(axis, keepdim), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn max_axis_grad_matches_finite_differences(
+        (x, axis, keepdim) in tensor_axis_keepdim(distinct_boxed),
+        seed in any::<u64>(),
+    ) {
+        // Distinct values (gaps above 0.02) keep every lane's maximum unique under the step.
+        gradients_match(|v| weighted_sum(v[0].max_axis(axis, keepdim), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn logsumexp_grad_matches_finite_differences(
+        (x, axis, keepdim) in tensor_axis_keepdim(logits_boxed),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].logsumexp(axis, keepdim), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn softmax_grad_matches_finite_differences(
+        (x, axis, _) in tensor_axis_keepdim(logits_boxed),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].softmax(axis), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn log_softmax_grad_matches_finite_differences(
+        (x, axis, _) in tensor_axis_keepdim(logits_boxed),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].log_softmax(axis), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn pick_grad_matches_finite_differences(
+        (x, indices) in matrix_and_indices(),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].pick(&indices), seed), std::slice::from_ref(&x), &defaults())?;
+    }
+
+    #[test]
+    fn scatter_grad_matches_finite_differences(
+        (x, indices, columns) in (size(), size()).prop_flat_map(|(rows, columns)| {
+            (moderate(vec![rows]), vec(0..columns, rows), Just(columns))
+        }),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| weighted_sum(v[0].scatter(&indices, columns), seed),
+            std::slice::from_ref(&x),
+            &defaults(),
+        )?;
+    }
+
+    #[test]
+    fn concat_grad_matches_finite_differences(
+        (parts, axis) in concat_parts(),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(Var::concat(v, axis), seed), &parts, &defaults())?;
+    }
+
+    #[test]
+    fn stack_grad_matches_finite_differences(
+        (parts, axis) in (shape(), 2..=3usize).prop_flat_map(|(dims, count)| {
+            let rank = dims.len();
+            (vec(moderate(dims), count), 0..=rank)
+        }),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(Var::stack(v, axis), seed), &parts, &defaults())?;
+    }
+
+    #[test]
+    fn slice_grad_matches_finite_differences(
+        (x, axis, start, len) in shape_with_axis().prop_flat_map(|dims| {
+            let rank = dims.len();
+            (Just(dims), 0..rank)
+        }).prop_flat_map(|(dims, axis)| {
+            let length = dims[axis];
+            (Just(dims), Just(axis), 0..length)
+        }).prop_flat_map(|(dims, axis, start)| {
+            let room = dims[axis] - start;
+            (moderate(dims), Just(axis), Just(start), 1..=room)
+        }),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].slice(axis, start, len), seed), &[x], &defaults())?;
+    }
+
+    #[test]
+    fn custom_op_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        gradients_match(
+            |v| weighted_sum(Softplus::exact().apply(v[0]), seed),
+            &[x],
+            &tolerances(1e-6, 1e-5),
+        )?;
+    }
+}
