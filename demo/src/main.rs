@@ -1,1 +1,128 @@
-fn main() {}
+//! The tutorial "a neural network from scratch" as a program: the default run, and subcommands.
+//!
+//! `cargo run --release -p demo` reproduces the tutorial into `out/`; `demo --help` lists the
+//! subcommands for experiments on generated or your own data.
+
+mod atomic;
+mod cli;
+mod commands;
+mod data;
+mod error;
+mod moons;
+mod plot;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use cli::Command;
+use commands::training::classifier;
+use commands::tutorial::{self, SummaryRow};
+use error::{Error, Result};
+use plot::LineLabels;
+
+fn main() -> ExitCode {
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    let result = match (&cli.command, &cli.out_dir) {
+        (None, out_dir) => tutorial(out_dir.as_deref().unwrap_or(Path::new("out"))),
+        (Some(_), Some(_)) => Err(Error::InvalidFlag {
+            flag: "--out-dir",
+            reason: "applies only to the default run (no subcommand)".to_string(),
+        }),
+        (Some(Command::Moons(args)), None) => commands::moons::run(args),
+        (Some(Command::Train(args)), None) => commands::train::run(args),
+        (Some(Command::Predict(args)), None) => commands::predict::run(args),
+        (Some(Command::Sweep(args)), None) => commands::sweep::run(args),
+        (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The tutorial, top to bottom: data, logistic regression, the sigmoid, the 3-layer net, the
+/// hidden-size sweep, and a summary table; every figure goes into `out_dir`.
+fn tutorial(out_dir: &Path) -> Result<()> {
+    fs::create_dir_all(out_dir).map_err(|source| Error::Write {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let figure = |name: &str| -> PathBuf { out_dir.join(name) };
+
+    // 1. The data: two interleaving half circles with noise.
+    let data = moons::make_moons(
+        tutorial::MOONS_POINTS,
+        tutorial::MOONS_NOISE,
+        tutorial::SEED,
+    );
+    let title = format!(
+        "two moons: {} points, noise {}",
+        data.labels.len(),
+        tutorial::MOONS_NOISE
+    );
+    plot::scatter_figure(&figure("moons.png"), &data, &title)?;
+
+    // 2. Logistic regression: a straight boundary, which cannot follow the moons.
+    let (logistic, logistic_run) = tutorial::train_logistic(&data)?;
+    let accuracy = logistic_run.summary.last().train_accuracy;
+    let title = format!("logistic regression, accuracy {accuracy:.3}");
+    plot::boundary_figure(
+        &figure("logistic.png"),
+        &data,
+        &classifier(&logistic),
+        &title,
+    )?;
+
+    // 3. The sigmoid, which squashes a score into a probability.
+    let labels = LineLabels {
+        title: "sigmoid 1 / (1 + exp(-z))",
+        x: "z",
+        y: "sigmoid(z)",
+    };
+    plot::line_figure(&figure("sigmoid.png"), &tutorial::sigmoid_curve(), &labels)?;
+
+    // 4. The 3-layer network (hidden size 3), trained as the tutorial trains it.
+    let (network, network_run) = tutorial::train_network(&data)?;
+    let accuracy = network_run.summary.last().train_accuracy;
+    let title = format!("hidden layer size 3, accuracy {accuracy:.3}");
+    plot::boundary_figure(&figure("nn_h3.png"), &data, &classifier(&network), &title)?;
+    let labels = LineLabels {
+        title: "loss of the hidden-size-3 network",
+        x: "pass",
+        y: "loss",
+    };
+    plot::line_figure(
+        &figure("loss.png"),
+        &tutorial::loss_curve(&network_run),
+        &labels,
+    )?;
+
+    // 5. Varying the hidden layer size: more units, more wiggle.
+    let sweep = commands::sweep::train_sizes(
+        &data,
+        &tutorial::SWEEP_SIZES,
+        nn::Activation::Tanh,
+        &tutorial::tutorial_config(),
+    )?;
+    commands::sweep::draw(&figure("hidden_sweep.png"), &data, &sweep)?;
+
+    // 6. The summary.
+    let mut rows = vec![
+        SummaryRow::new("logistic regression", "none", &logistic_run),
+        SummaryRow::new("3-layer net", "[3] tanh", &network_run),
+    ];
+    for result in &sweep {
+        let hidden = format!("[{}] tanh", result.hidden);
+        rows.push(SummaryRow::new("sweep", &hidden, &result.trained));
+    }
+    tutorial::print_summary(&rows);
+    println!("\nfigures in {}", out_dir.display());
+    Ok(())
+}

@@ -1,60 +1,17 @@
 //! The tutorial's own numpy trajectories, reproduced loss by loss and weight by weight.
 
-use autograd::Tensor;
-use nn::train::{TrainConfig, train};
-use nn::{Activation, Dataset, Mlp, OptimizerKind, Params, Reduction};
-use serde_json::Value;
+mod common;
 
-const MOONS: &str = include_str!("golden/moons200.csv");
-const INIT: &str = include_str!("golden/init_h3.json");
+use common::{INIT, golden_params, moons};
+use nn::train::{TrainConfig, train};
+use nn::{Activation, Mlp, OptimizerKind, Reduction};
+
 const LOSSES_LR_0_01: &str = include_str!("golden/numpy_losses_h3_lr0.01.csv");
 const AFTER_1500_LR_0_01: &str = include_str!("golden/after1500_h3_lr0.01.json");
 const LOSSES_LR_0_002: &str = include_str!("golden/numpy_losses_h3_lr0.002.csv");
 const AFTER_20000_LR_0_002: &str = include_str!("golden/after20000_h3_lr0.002.json");
 
 const TOLERANCE: f64 = 1e-9;
-
-fn moons() -> Dataset {
-    let mut features = Vec::new();
-    let mut labels = Vec::new();
-    for line in MOONS.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        features.push(fields[0].parse::<f64>().unwrap());
-        features.push(fields[1].parse::<f64>().unwrap());
-        labels.push(fields[2].parse::<usize>().unwrap());
-    }
-    let rows = labels.len();
-    Dataset::new(Tensor::from_vec(features, [rows, 2]), labels)
-}
-
-/// The weights of a golden JSON file: `W` as nested rows, `b` as flat lists (stored as `[out]`).
-fn golden_params(text: &str) -> Params {
-    let root: Value = serde_json::from_str(text).unwrap();
-    let mut params = Params::new();
-    for name in ["W1", "b1", "W2", "b2"] {
-        let value = &root[name];
-        let items = value.as_array().unwrap();
-        let tensor = if items[0].is_array() {
-            let rows: Vec<Vec<f64>> = items
-                .iter()
-                .map(|row| {
-                    row.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|x| x.as_f64().unwrap())
-                        .collect()
-                })
-                .collect();
-            Tensor::from_rows(&rows)
-        } else {
-            let data: Vec<f64> = items.iter().map(|x| x.as_f64().unwrap()).collect();
-            let len = data.len();
-            Tensor::from_vec(data, [len])
-        };
-        params.insert(name, tensor);
-    }
-    params
-}
 
 /// `(passes, loss)` rows of a golden loss CSV.
 fn golden_losses(text: &str) -> Vec<(usize, f64)> {

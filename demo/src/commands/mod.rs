@@ -1,0 +1,11 @@
+//! The subcommands, one file each, and the pieces they share (training, checkpoints, progress).
+
+pub mod gradcheck;
+pub mod model_io;
+pub mod moons;
+pub mod predict;
+pub mod progress;
+pub mod sweep;
+pub mod train;
+pub mod training;
+pub mod tutorial;

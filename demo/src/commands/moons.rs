@@ -1,0 +1,31 @@
+//! `demo moons`: write the generated two-moons data set as CSV (and optionally its scatter plot).
+
+use crate::atomic;
+use crate::cli::MoonsArgs;
+use crate::data;
+use crate::error::Result;
+use crate::moons::make_moons;
+use crate::plot;
+
+/// Generates the points and writes them to `--out` (and `--plot`).
+pub fn run(args: &MoonsArgs) -> Result<()> {
+    atomic::check_writable(&args.out)?;
+    if let Some(plot) = &args.plot {
+        atomic::check_writable(plot)?;
+    }
+    let moons = make_moons(args.n, args.noise, args.seed);
+    data::write_labeled(&args.out, &moons)?;
+    println!(
+        "wrote {} points (noise {}, seed {}) to {}",
+        args.n,
+        args.noise,
+        args.seed,
+        args.out.display()
+    );
+    if let Some(plot) = &args.plot {
+        let title = format!("{} moons points, noise {}", args.n, args.noise);
+        plot::scatter_figure(plot, &moons, &title)?;
+        println!("wrote {}", plot.display());
+    }
+    Ok(())
+}

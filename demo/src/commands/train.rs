@@ -1,0 +1,263 @@
+//! `demo train`: train a network on a CSV data set, with logs, checkpoints and figures.
+
+use std::path::Path;
+
+use crate::atomic;
+use crate::cli::TrainArgs;
+use crate::commands::progress::Progress;
+use crate::commands::{model_io, training};
+use crate::data::{self, LabeledData, Table};
+use crate::error::{Error, Result};
+use crate::plot::{self, Animation};
+
+/// Frames in a `--gif` animation (fewer when there are fewer passes).
+const GIF_FRAMES: usize = 40;
+
+/// Trains as the flags say and writes what they ask for.
+pub fn run(args: &TrainArgs) -> Result<()> {
+    let table = Table::read(&args.data)?;
+    let data = table.training_data()?;
+    check_outputs(args, &data)?;
+
+    let mut model = match &args.init {
+        Some(path) => {
+            let model = model_io::load(path)?;
+            model_io::check_fits(&model, path, &data, &args.data)?;
+            model
+        }
+        None => {
+            let hidden = args
+                .hidden
+                .as_ref()
+                .map_or(&[3][..], |layers| &layers.0[..]);
+            let activation =
+                training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
+            training::new_model(
+                data.feature_count(),
+                hidden,
+                data.class_count(),
+                activation,
+                args.training.seed,
+            )
+        }
+    };
+    println!(
+        "training {} on {} ({} rows, {} features, {} classes)",
+        describe(&model),
+        args.data.display(),
+        data.labels.len(),
+        data.feature_count(),
+        data.class_count()
+    );
+
+    let config = training::config(&args.training, args.holdout, args.print_every);
+    let dataset = data.to_dataset();
+    let progress = Progress::new(config.passes, "train");
+    let mut log_rows = Vec::new();
+    let report = |report: &nn::Progress, log_rows: &mut Vec<nn::Progress>| {
+        progress.set(report.pass);
+        progress.println(&progress_line(report));
+        log_rows.push(report.clone());
+    };
+    let trained = match &args.gif {
+        None => training::run(&mut model, &dataset, &config, |r| report(r, &mut log_rows))?,
+        Some(gif) => {
+            let mut animation = Animation::new(gif);
+            let trained = train_with_frames(&mut model, &data, &config, &mut animation, |r| {
+                report(r, &mut log_rows)
+            })?;
+            animation.save()?;
+            trained
+        }
+    };
+    progress.finish();
+
+    let last = trained.summary.last();
+    let holdout = last
+        .holdout_accuracy
+        .map(|accuracy| format!(", holdout accuracy {accuracy:.3}"))
+        .unwrap_or_default();
+    println!(
+        "final loss {:.6}, train accuracy {:.3}{}, {:.2} s",
+        last.loss,
+        last.train_accuracy,
+        holdout,
+        trained.elapsed.as_secs_f64()
+    );
+    if let Some(path) = &args.save {
+        model_io::save(&model, path)?;
+        println!("saved the model to {}", path.display());
+    }
+    if let Some(path) = &args.log {
+        write_log(path, &log_rows)?;
+        println!("wrote the loss log to {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        let classify = training::classifier(&model);
+        let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
+        plot::boundary_figure(path, &data, &classify, &title)?;
+        println!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.gif {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Fails early, before training, on contradictory flags, figures the data cannot have and
+/// outputs that cannot be written.
+fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
+    let no_hidden = args
+        .hidden
+        .as_ref()
+        .is_some_and(|layers| layers.0.is_empty());
+    if no_hidden && args.activation.is_some() {
+        return Err(Error::InvalidFlag {
+            flag: "--activation",
+            reason: "--hidden 0 has no hidden layer to activate".to_string(),
+        });
+    }
+    for (flag, path) in [("--plot", &args.plot), ("--gif", &args.gif)] {
+        if path.is_some() && data.feature_count() != 2 {
+            return Err(Error::NotTwoFeatures {
+                flag,
+                found: data.feature_count(),
+            });
+        }
+    }
+    for path in [&args.save, &args.log, &args.plot, &args.gif]
+        .into_iter()
+        .flatten()
+    {
+        atomic::check_writable(path)?;
+    }
+    Ok(())
+}
+
+/// Trains in segments, drawing the decision boundary after each into `animation`.
+///
+/// The nn training loop reports progress but does not lend out the model, so each frame ends
+/// one call of it; reports are renumbered to count passes from the start. Full-batch gradient
+/// descent takes exactly the same steps as one call; momentum and Adam restart their state at
+/// each segment, and mini-batches reuse the same shuffle seed in every segment.
+fn train_with_frames(
+    model: &mut nn::Mlp,
+    data: &LabeledData,
+    config: &nn::TrainConfig,
+    animation: &mut Animation,
+    mut callback: impl FnMut(&nn::Progress),
+) -> Result<training::Trained> {
+    let dataset = data.to_dataset();
+    let frames = GIF_FRAMES.min(config.passes);
+    let title = |pass: usize, model: &nn::Mlp| {
+        let accuracy = nn::metrics::accuracy(&model.predict(&data.features), &data.labels);
+        format!("pass {pass}, accuracy {accuracy:.3}")
+    };
+    animation.add_frame(data, &training::classifier(model), &title(0, model))?;
+    let mut history = Vec::new();
+    let mut elapsed = std::time::Duration::ZERO;
+    let mut done = 0;
+    let mut last_summary = None;
+    for frame in 1..=frames {
+        let until = config.passes * frame / frames;
+        let offset = done;
+        // Every pass the whole run reports on must be a report of this segment: the reports of
+        // passes `offset + k·report_every` fall at local passes divisible by this gcd.
+        let segment = nn::TrainConfig {
+            passes: until - done,
+            report_every: gcd(config.report_every, offset),
+            ..config.clone()
+        };
+        let first_segment = frame == 1;
+        let result = training::run(model, &dataset, &segment, |report| {
+            let shifted = nn::Progress {
+                pass: report.pass + offset,
+                ..report.clone()
+            };
+            let on_schedule =
+                shifted.pass.is_multiple_of(config.report_every) || shifted.pass == config.passes;
+            if (report.pass > 0 || first_segment) && on_schedule {
+                callback(&shifted);
+                history.push(shifted);
+            }
+        });
+        let trained = result.map_err(|error| match error {
+            Error::Diverged {
+                pass,
+                loss,
+                learning_rate,
+            } => Error::Diverged {
+                pass: pass + offset,
+                loss,
+                learning_rate,
+            },
+            other => other,
+        })?;
+        done = until;
+        elapsed += trained.elapsed;
+        animation.add_frame(data, &training::classifier(model), &title(done, model))?;
+        last_summary = Some(trained.summary);
+    }
+    let Some(summary) = last_summary else {
+        unreachable!("train_with_frames: at least one pass, so at least one segment")
+    };
+    Ok(training::Trained {
+        summary: nn::TrainSummary { history, ..summary },
+        elapsed,
+    })
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// `Loss after iteration N: L` with the accuracies, as the tutorial prints it.
+fn progress_line(report: &nn::Progress) -> String {
+    let holdout = report
+        .holdout_accuracy
+        .map(|accuracy| format!(", holdout accuracy {accuracy:.3}"))
+        .unwrap_or_default();
+    format!(
+        "Loss after iteration {}: {:.6} (train accuracy {:.3}{})",
+        report.pass, report.loss, report.train_accuracy, holdout
+    )
+}
+
+/// Writes `pass,loss,accuracy` (and `holdout_accuracy` when held out) rows, numbers exact.
+fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
+    let with_holdout = rows.iter().any(|row| row.holdout_accuracy.is_some());
+    atomic::write_with(path, |writer| {
+        if with_holdout {
+            writeln!(writer, "pass,loss,accuracy,holdout_accuracy")?;
+        } else {
+            writeln!(writer, "pass,loss,accuracy")?;
+        }
+        for row in rows {
+            write!(
+                writer,
+                "{},{},{}",
+                row.pass,
+                data::exact(row.loss),
+                data::exact(row.train_accuracy)
+            )?;
+            if let Some(accuracy) = row.holdout_accuracy {
+                write!(writer, ",{}", data::exact(accuracy))?;
+            }
+            writeln!(writer)?;
+        }
+        Ok(())
+    })
+}
+
+/// A model's architecture in words: `logistic regression` or `hidden layers [3] (tanh)`.
+pub fn describe(model: &nn::Mlp) -> String {
+    let sizes = model.sizes();
+    if sizes.len() == 2 {
+        return "logistic regression".to_string();
+    }
+    let hidden = &sizes[1..sizes.len() - 1];
+    let activations: Vec<&str> = model.activations().iter().map(|a| a.name()).collect();
+    let mut names = activations.clone();
+    names.dedup();
+    format!("hidden layers {:?} ({})", hidden, names.join(", "))
+}

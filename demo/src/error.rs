@@ -1,0 +1,352 @@
+//! The demo's single error type: everything that can go wrong with the user's files, flags and runs.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A failure caused by input from outside the program; displayed as one line, facts first.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A file could not be written (or moved into place).
+    Write {
+        /// The file that was to be written.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A data file has no header line.
+    MissingHeader {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A data file's header line looks like numbers, so the file probably lacks a header.
+    HeaderLooksNumeric {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A data file has fewer columns than the command needs.
+    TooFewColumns {
+        /// The file.
+        path: PathBuf,
+        /// Columns in its header.
+        found: usize,
+        /// Columns needed at least.
+        needed: usize,
+    },
+    /// A data file has a header but no rows.
+    EmptyData {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A row has a different number of fields from the header.
+    FieldCount {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields on this line.
+        found: usize,
+    },
+    /// A field is not a number.
+    BadNumber {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+    /// A field is NaN or infinite.
+    NotFinite {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+    /// A class label is negative, fractional or above [`crate::data::MAX_LABEL`].
+    BadLabel {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+    /// Every row has the same label, so there is nothing to classify.
+    SingleClass {
+        /// The file.
+        path: PathBuf,
+        /// The only label present.
+        label: usize,
+    },
+    /// A checkpoint could not be read, parsed or turned into a model.
+    Checkpoint {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What the nn crate found wrong with it.
+        source: nn::CheckpointError,
+    },
+    /// A data file's column count fits the model neither with nor without a label column.
+    ColumnMismatch {
+        /// The checkpoint file.
+        model: PathBuf,
+        /// Inputs the model expects.
+        model_features: usize,
+        /// The data file.
+        data: PathBuf,
+        /// Columns the data has.
+        columns: usize,
+    },
+    /// The training loop refused its configuration.
+    Training(nn::TrainError),
+    /// A model's gradients disagree with finite differences.
+    GradcheckFailed {
+        /// Entries that disagreed.
+        failures: usize,
+        /// Entries checked.
+        checked: usize,
+    },
+    /// A model's input width does not match the data's feature count.
+    FeatureMismatch {
+        /// The checkpoint file.
+        model: PathBuf,
+        /// Inputs the model expects.
+        model_features: usize,
+        /// The data file.
+        data: PathBuf,
+        /// Feature columns the data has.
+        data_features: usize,
+    },
+    /// The data holds a class label the model has no output for.
+    ClassMismatch {
+        /// The checkpoint file.
+        model: PathBuf,
+        /// Outputs (classes) of the model.
+        model_classes: usize,
+        /// The data file.
+        data: PathBuf,
+        /// The largest label in the data.
+        max_label: usize,
+    },
+    /// A flag's value is out of range or contradicts another flag.
+    InvalidFlag {
+        /// The flag, as typed (`--holdout`).
+        flag: &'static str,
+        /// Why its value cannot be used.
+        reason: String,
+    },
+    /// A figure needs two-feature data.
+    NotTwoFeatures {
+        /// The flag that asked for the figure.
+        flag: &'static str,
+        /// Feature columns the data has.
+        found: usize,
+    },
+    /// The loss became NaN or infinite during training.
+    Diverged {
+        /// The pass at which the loss stopped being finite.
+        pass: usize,
+        /// The loss value then.
+        loss: f64,
+        /// The learning rate in use.
+        learning_rate: f64,
+    },
+    /// Drawing a figure failed.
+    Plot {
+        /// The figure file.
+        path: PathBuf,
+        /// What the plotting library said.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Read { path, source } => {
+                write!(f, "cannot read {}: {}", path.display(), source)
+            }
+            Error::Write { path, source } => {
+                write!(f, "cannot write {}: {}", path.display(), source)
+            }
+            Error::MissingHeader { path } => {
+                write!(f, "{}: empty file (expected a header line)", path.display())
+            }
+            Error::HeaderLooksNumeric { path } => write!(
+                f,
+                "{}:1: the first line holds numbers, but it must be a header line such as x,y,label",
+                path.display()
+            ),
+            Error::TooFewColumns {
+                path,
+                found,
+                needed,
+            } => write!(
+                f,
+                "{}:1: {} column(s) in the header, need at least {} (features, then the label)",
+                path.display(),
+                found,
+                needed
+            ),
+            Error::EmptyData { path } => {
+                write!(f, "{}: no data rows after the header", path.display())
+            }
+            Error::FieldCount {
+                path,
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}:{}: {} field(s), but the header has {}",
+                path.display(),
+                line,
+                found,
+                expected
+            ),
+            Error::BadNumber {
+                path,
+                line,
+                column,
+                text,
+            } => write!(
+                f,
+                "{}:{}:{}: {:?} is not a number",
+                path.display(),
+                line,
+                column,
+                text
+            ),
+            Error::NotFinite {
+                path,
+                line,
+                column,
+                text,
+            } => write!(
+                f,
+                "{}:{}:{}: {:?} is not a finite number",
+                path.display(),
+                line,
+                column,
+                text
+            ),
+            Error::BadLabel {
+                path,
+                line,
+                column,
+                text,
+            } => write!(
+                f,
+                "{}:{}:{}: {:?} is not a class label (an integer from 0 to {})",
+                path.display(),
+                line,
+                column,
+                text,
+                crate::data::MAX_LABEL
+            ),
+            Error::SingleClass { path, label } => write!(
+                f,
+                "{}: every row has label {}; training needs at least two classes",
+                path.display(),
+                label
+            ),
+            Error::Checkpoint { path, source } => match source {
+                // The I/O variant names the path itself.
+                nn::CheckpointError::Io { .. } => write!(f, "{source}"),
+                _ => write!(f, "{}: {}", path.display(), source),
+            },
+            Error::ColumnMismatch {
+                model,
+                model_features,
+                data,
+                columns,
+            } => write!(
+                f,
+                "model {} takes {} input feature(s), but {} has {} column(s) (expected {} without labels or {} with)",
+                model.display(),
+                model_features,
+                data.display(),
+                columns,
+                model_features,
+                model_features + 1
+            ),
+            Error::Training(source) => write!(f, "{source}"),
+            Error::GradcheckFailed { failures, checked } => write!(
+                f,
+                "gradient check failed: {failures} of {checked} entries differ from finite differences"
+            ),
+            Error::FeatureMismatch {
+                model,
+                model_features,
+                data,
+                data_features,
+            } => write!(
+                f,
+                "model {} takes {} input feature(s), but {} has {} feature column(s)",
+                model.display(),
+                model_features,
+                data.display(),
+                data_features
+            ),
+            Error::ClassMismatch {
+                model,
+                model_classes,
+                data,
+                max_label,
+            } => write!(
+                f,
+                "model {} has {} output class(es), but {} has label {}",
+                model.display(),
+                model_classes,
+                data.display(),
+                max_label
+            ),
+            Error::InvalidFlag { flag, reason } => write!(f, "{flag}: {reason}"),
+            Error::NotTwoFeatures { flag, found } => write!(
+                f,
+                "{flag} draws a decision boundary in the plane and needs data with 2 features, this has {found}"
+            ),
+            Error::Diverged {
+                pass,
+                loss,
+                learning_rate,
+            } => write!(
+                f,
+                "training diverged: the loss became {loss} at pass {pass}; try a smaller learning rate than {learning_rate:?} (--lr)"
+            ),
+            Error::Plot { path, reason } => {
+                write!(f, "cannot draw {}: {}", path.display(), reason)
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Checkpoint { source, .. } => Some(source),
+            Error::Training(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The demo's result type.
+pub type Result<T> = std::result::Result<T, Error>;

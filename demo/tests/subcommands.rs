@@ -1,0 +1,310 @@
+//! Each subcommand run end to end through the built binary, on small data and few passes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{assert_valid_png, demo_ok, moons_csv, path_in, write_file};
+
+#[test]
+fn moons_writes_the_requested_points_reproducibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = path_in(dir.path(), "a.csv");
+    let second = path_in(dir.path(), "b.csv");
+    let plot = path_in(dir.path(), "moons.png");
+    let args = ["--n", "31", "--noise", "0.1", "--seed", "5"];
+    demo_ok(
+        dir.path(),
+        &[&["moons"][..], &args, &["--out", &first, "--plot", &plot]].concat(),
+    );
+    demo_ok(
+        dir.path(),
+        &[&["moons"][..], &args, &["--out", &second]].concat(),
+    );
+    let text = fs::read_to_string(&first).unwrap();
+    assert_eq!(text, fs::read_to_string(&second).unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "x,y,label");
+    assert_eq!(lines.len(), 32);
+    let ones = lines[1..]
+        .iter()
+        .filter(|line| line.ends_with(",1"))
+        .count();
+    assert_eq!(
+        ones, 16,
+        "the inner moon gets the odd point, as in make_moons"
+    );
+    assert_valid_png(Path::new(&plot));
+}
+
+#[test]
+fn train_writes_log_checkpoint_figure_and_animation() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 60);
+    let (log, save) = (
+        path_in(dir.path(), "log.csv"),
+        path_in(dir.path(), "model.json"),
+    );
+    let (plot, gif) = (
+        path_in(dir.path(), "boundary.png"),
+        path_in(dir.path(), "forming.gif"),
+    );
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--passes",
+            "300",
+            "--print-every",
+            "100",
+            "--log",
+            &log,
+            "--save",
+            &save,
+            "--plot",
+            &plot,
+            "--gif",
+            &gif,
+        ],
+    );
+    assert!(
+        run.stdout.contains("Loss after iteration 300:"),
+        "{}",
+        run.stdout
+    );
+    let log_text = fs::read_to_string(&log).unwrap();
+    let passes: Vec<&str> = log_text
+        .lines()
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(passes, ["pass", "0", "100", "200", "300"]);
+    let losses: Vec<f64> = log_text
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert!(losses[3] < losses[0], "the loss did not fall: {losses:?}");
+    assert!(fs::read_to_string(&save).unwrap().contains("\"sizes\""));
+    assert_valid_png(Path::new(&plot));
+    let gif_bytes = fs::read(&gif).unwrap();
+    assert!(gif_bytes.starts_with(b"GIF89a"), "not a GIF");
+    assert!(
+        gif_bytes.len() > 10_000,
+        "a GIF of many frames is not this small"
+    );
+}
+
+#[test]
+fn train_with_the_gif_logs_the_same_losses_as_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 40);
+    let (plain, animated) = (
+        path_in(dir.path(), "plain.csv"),
+        path_in(dir.path(), "animated.csv"),
+    );
+    let gif = path_in(dir.path(), "a.gif");
+    let common = [
+        "train",
+        "--data",
+        &data,
+        "--passes",
+        "120",
+        "--print-every",
+        "7",
+    ];
+    demo_ok(dir.path(), &[&common[..], &["--log", &plain]].concat());
+    demo_ok(
+        dir.path(),
+        &[&common[..], &["--log", &animated, "--gif", &gif]].concat(),
+    );
+    assert_eq!(
+        fs::read_to_string(plain).unwrap(),
+        fs::read_to_string(animated).unwrap()
+    );
+}
+
+#[test]
+fn train_with_holdout_deeper_layers_and_adam_reports_test_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 80);
+    let log = path_in(dir.path(), "log.csv");
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--hidden",
+            "8,8",
+            "--activation",
+            "relu",
+            "--optimizer",
+            "adam",
+            "--loss",
+            "mean",
+            "--batch-size",
+            "16",
+            "--holdout",
+            "0.25",
+            "--passes",
+            "20",
+            "--print-every",
+            "10",
+            "--log",
+            &log,
+        ],
+    );
+    assert!(run.stdout.contains("holdout accuracy"), "{}", run.stdout);
+    let header = fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(header, "pass,loss,accuracy,holdout_accuracy");
+}
+
+#[test]
+fn logistic_regression_is_hidden_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 50);
+    let save = path_in(dir.path(), "logistic.json");
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "train", "--data", &data, "--hidden", "0", "--passes", "10", "--save", &save,
+        ],
+    );
+    assert!(run.stdout.contains("logistic regression"), "{}", run.stdout);
+    let checkpoint = fs::read_to_string(&save).unwrap().replace([' ', '\n'], "");
+    assert!(checkpoint.contains("\"sizes\":[2,2]"), "{checkpoint}");
+}
+
+#[test]
+fn saved_model_predicts_what_training_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 100);
+    let save = path_in(dir.path(), "model.json");
+    let out = path_in(dir.path(), "predictions.csv");
+    let trained = demo_ok(
+        dir.path(),
+        &["train", "--data", &data, "--passes", "500", "--save", &save],
+    );
+    let train_accuracy = trained
+        .stdout
+        .split("train accuracy ")
+        .last()
+        .and_then(|rest| rest.get(..5))
+        .unwrap()
+        .to_string();
+    let predicted = demo_ok(
+        dir.path(),
+        &["predict", "--model", &save, "--data", &data, "--out", &out],
+    );
+    assert!(
+        predicted
+            .stdout
+            .contains(&format!("accuracy {train_accuracy}")),
+        "train said {train_accuracy}, predict said {}",
+        predicted.stdout
+    );
+    let text = fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "prediction,probability_0,probability_1");
+    assert_eq!(lines.len(), 101);
+    for line in &lines[1..] {
+        let fields: Vec<f64> = line
+            .split(',')
+            .map(|field| field.parse().unwrap())
+            .collect();
+        assert!((fields[1] + fields[2] - 1.0).abs() < 1e-12, "{line}");
+        let most_probable = if fields[2] > fields[1] { 1.0 } else { 0.0 };
+        assert_eq!(fields[0], most_probable, "{line}");
+    }
+}
+
+#[test]
+fn predict_on_unlabelled_rows_prints_csv_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 40);
+    let save = path_in(dir.path(), "model.json");
+    demo_ok(
+        dir.path(),
+        &["train", "--data", &data, "--passes", "50", "--save", &save],
+    );
+    let points = write_file(dir.path(), "points.csv", "x,y\n-1,1\n2,-0.5\n");
+    let run = demo_ok(
+        dir.path(),
+        &["predict", "--model", &save, "--data", &points],
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(lines[0].starts_with("prediction,"));
+    assert!(!run.stderr.contains("accuracy"), "no labels, no accuracy");
+}
+
+#[test]
+fn sweep_trains_each_size_and_draws_a_panel_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 60);
+    let plot = path_in(dir.path(), "sweep.png");
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "sweep",
+            "--data",
+            &data,
+            "--hidden-sizes",
+            "1,3,5",
+            "--passes",
+            "100",
+            "--plot",
+            &plot,
+        ],
+    );
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", run.stdout);
+    assert_valid_png(Path::new(&plot));
+}
+
+#[test]
+fn gradcheck_of_a_trained_model_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 40);
+    let save = path_in(dir.path(), "model.json");
+    demo_ok(
+        dir.path(),
+        &[
+            "train", "--data", &data, "--hidden", "4,3", "--passes", "30", "--save", &save,
+        ],
+    );
+    let run = demo_ok(
+        dir.path(),
+        &["gradcheck", "--model", &save, "--data", &data],
+    );
+    assert!(
+        run.stdout.contains("W1, b1, W2, b2, W3, b3"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = demo_ok(dir.path(), &["--help"]);
+    for name in ["moons", "train", "predict", "sweep", "gradcheck"] {
+        assert!(
+            run.stdout.contains(name),
+            "{name} missing from\n{}",
+            run.stdout
+        );
+    }
+}
