@@ -7,7 +7,9 @@
 //! `sum_to` for bias gradients.
 
 use autograd::{Layout, Shape, Tensor};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::hint::black_box;
@@ -19,6 +21,7 @@ fn random(dims: &[usize], seed: u64) -> Tensor {
 
 fn matmul(c: &mut Criterion) {
     let mut group = c.benchmark_group("matmul");
+    group.sampling_mode(SamplingMode::Flat);
     let cases: [(&str, [usize; 3], Layout, Layout); 7] = [
         (
             "small_forward_200x2x3",

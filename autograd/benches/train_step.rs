@@ -10,7 +10,7 @@
 mod mlp;
 
 use autograd::Tape;
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -30,7 +30,8 @@ fn train_step(c: &mut Criterion) {
             workload.name
         );
         if workload.examples >= 8192 {
-            group.sample_size(10);
+            // A step takes a large fraction of a second: ten single-step samples, not a ramp.
+            group.sample_size(10).sampling_mode(SamplingMode::Flat);
         }
         let mut params = init.clone();
         group.bench_function(BenchmarkId::new("tape", workload.name), |bench| {

@@ -68,7 +68,7 @@ impl<'t> Var<'t> {
                 &|i| nodes[inputs[i].0].requires_grad,
                 &mut |i, input_grad: Cow<'_, Tensor>| {
                     if anomaly {
-                        crate::anomaly::check_gradient(&nodes, index, i, &input_grad);
+                        crate::anomaly::check_gradient(self.tape, &nodes, index, i, &input_grad);
                     }
                     let slot = &mut grads[inputs[i].0];
                     match slot {

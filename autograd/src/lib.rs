@@ -33,7 +33,7 @@
 
 #![warn(missing_docs)]
 
-mod anomaly;
+pub mod anomaly;
 mod backward;
 mod calc;
 mod fastmath;
@@ -48,6 +48,7 @@ mod tape;
 mod tensor;
 mod var;
 
+pub use anomaly::{Anomaly, AnomalyPhase};
 pub use gradcheck::{GradcheckOptions, GradcheckReport, assert_gradcheck, gradcheck};
 pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};

@@ -74,6 +74,7 @@ pub(crate) struct Node {
 pub struct Tape {
     pub(crate) nodes: RefCell<Vec<Node>>,
     pub(crate) detect_anomaly: Cell<bool>,
+    pub(crate) first_anomaly: RefCell<Option<crate::anomaly::Anomaly>>,
 }
 
 impl Tape {
@@ -105,11 +106,13 @@ impl Tape {
         self.len() == 0
     }
 
-    /// Forgets every node but keeps the storage, so that the next step records without regrowing.
+    /// Forgets every node (and any kept [`anomaly`](Tape::anomaly)) but keeps the storage, so that
+    /// the next step records without regrowing.
     ///
     /// Needs `&mut self`: no [`Var`] of this tape can outlive it.
     pub fn clear(&mut self) {
         self.nodes.get_mut().clear();
+        *self.first_anomaly.get_mut() = None;
     }
 
     /// Records an op's result. The node takes gradient when any input does.

@@ -323,7 +323,7 @@ impl autograd::CustomOp for Doubling {
 
 #[test]
 #[should_panic(
-    expected = "backward_graph: custom op `doubling` (recorded at autograd/tests/misuse.rs:329"
+    expected = "backward_graph: custom op `doubling` (recorded at autograd/tests/misuse.rs:"
 )]
 fn backward_graph_through_a_custom_op_without_a_recorded_rule_panics() {
     let tape = Tape::new();

@@ -32,6 +32,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Check a saved model's loss gradients against finite differences.
     Gradcheck(GradcheckArgs),
+    /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
+    Graph(GraphArgs),
 }
 
 /// Flags of `demo moons`.
@@ -90,6 +92,30 @@ pub struct TrainArgs {
     /// Animate the decision boundary as it forms (2-feature data only)
     #[arg(long, value_name = "FILE.gif")]
     pub gif: Option<PathBuf>,
+    /// After training, print the tape of one step on the first rows: every node with its op,
+    /// shape, value, gradient and source line
+    #[arg(long)]
+    pub dump_tape: bool,
+    /// Print how many nodes one full-batch step records and the memory its values hold
+    #[arg(long)]
+    pub tape_stats: bool,
+}
+
+/// Flags of `demo graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
+    #[arg(long, value_name = "SIZES", default_value = "3", value_parser = hidden_layers)]
+    pub hidden: HiddenLayers,
+    /// Activation of the hidden layers
+    #[arg(long, value_enum, default_value_t = ActivationArg::Tanh)]
+    pub activation: ActivationArg,
+    /// Rows of moons data in the recorded step (values are printed in nodes up to 6 numbers)
+    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
+    pub rows: usize,
+    /// The DOT file to write (a PNG beside it too, when Graphviz's `dot` is installed)
+    #[arg(long, value_name = "FILE.dot")]
+    pub out: PathBuf,
 }
 
 /// Training flags shared by `train` and `sweep`.
@@ -116,6 +142,9 @@ pub struct TrainingArgs {
     /// Seed for weights, shuffling and the holdout split
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Check every value and gradient for NaN or infinity and stop at the first, naming the op
+    #[arg(long)]
+    pub detect_anomaly: bool,
 }
 
 /// Flags of `demo predict`.

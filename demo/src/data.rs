@@ -65,6 +65,13 @@ impl Table {
             path: path.to_path_buf(),
             source,
         })?;
+        Table::parse(path, &text)
+    }
+
+    /// Parses the text of a CSV file as [`Table::read`] does; `path` only names the file in errors.
+    ///
+    /// Never panics: any text gives a table or an [`Error`] saying what is wrong and where.
+    pub fn parse(path: &Path, text: &str) -> Result<Table> {
         let mut lines = text
             .lines()
             .enumerate()

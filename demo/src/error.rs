@@ -166,6 +166,8 @@ pub enum Error {
         loss: f64,
         /// The learning rate in use.
         learning_rate: f64,
+        /// Where the last finite model was saved (`--save`), if anywhere.
+        saved_to: Option<PathBuf>,
     },
     /// Drawing a figure failed.
     Plot {
@@ -326,10 +328,19 @@ impl fmt::Display for Error {
                 pass,
                 loss,
                 learning_rate,
-            } => write!(
-                f,
-                "training diverged: the loss became {loss} at pass {pass}; try a smaller learning rate than {learning_rate:?} (--lr)"
-            ),
+                saved_to,
+            } => {
+                write!(
+                    f,
+                    "training diverged: the loss became {loss} at pass {pass}; try a smaller learning rate than {learning_rate:?} (--lr)"
+                )?;
+                match saved_to {
+                    Some(path) => {
+                        write!(f, "; the last finite model was saved to {}", path.display())
+                    }
+                    None => Ok(()),
+                }
+            }
             Error::Plot { path, reason } => {
                 write!(f, "cannot draw {}: {}", path.display(), reason)
             }

@@ -3,23 +3,16 @@
 //! `cargo run --release -p demo` reproduces the tutorial into `out/`; `demo --help` lists the
 //! subcommands for experiments on generated or your own data.
 
-mod atomic;
-mod cli;
-mod commands;
-mod data;
-mod error;
-mod moons;
-mod plot;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use cli::Command;
-use commands::training::classifier;
-use commands::tutorial::{self, SummaryRow};
-use error::{Error, Result};
-use plot::LineLabels;
+use demo::cli::{self, Command};
+use demo::commands::training::classifier;
+use demo::commands::tutorial::{self, SummaryRow};
+use demo::error::{Error, Result};
+use demo::plot::LineLabels;
+use demo::{commands, moons, plot};
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -37,6 +30,7 @@ fn main() -> ExitCode {
         (Some(Command::Predict(args)), None) => commands::predict::run(args),
         (Some(Command::Sweep(args)), None) => commands::sweep::run(args),
         (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
+        (Some(Command::Graph(args)), None) => commands::inspect::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -259,7 +259,7 @@ fn an_unwritable_output_path_is_named_before_training() {
 }
 
 #[test]
-fn a_diverging_run_names_the_pass_and_keeps_the_old_checkpoint() {
+fn a_diverging_run_names_the_pass_and_saves_the_last_finite_model() {
     let dir = tempfile::tempdir().unwrap();
     let data = moons_csv(dir.path(), 40);
     let save = write_file(dir.path(), "model.json", "previous");
@@ -268,10 +268,44 @@ fn a_diverging_run_names_the_pass_and_keeps_the_old_checkpoint() {
         &[
             "train", "--data", &data, "--lr", "1e300", "--passes", "50", "--save", &save,
         ],
-        &["diverged", "at pass", "smaller learning rate"],
+        &[
+            "diverged",
+            "at pass",
+            "smaller learning rate",
+            "last finite model was saved",
+        ],
     );
     assert!(message.contains("--lr"), "{message}");
-    assert_eq!(fs::read_to_string(&save).unwrap(), "previous");
+    // The checkpoint now holds the parameters from before the step that broke the loss: finite,
+    // and loadable by predict.
+    let saved = fs::read_to_string(&save).unwrap();
+    let model = nn::checkpoint::from_json(&saved).expect("a valid checkpoint");
+    assert!(model.params().all_finite());
     let leftovers = fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 2, "temporary files were left behind");
+}
+
+#[test]
+fn detect_anomaly_names_the_first_op_that_overflowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 40);
+    demo_fails(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--lr",
+            "1e300",
+            "--passes",
+            "50",
+            "--detect-anomaly",
+        ],
+        &[
+            "training stopped at pass",
+            "anomaly:",
+            "made a non-finite value",
+            ".rs:",
+        ],
+    );
 }

@@ -308,3 +308,73 @@ fn help_lists_every_subcommand() {
         );
     }
 }
+
+#[test]
+fn dump_tape_and_tape_stats_show_one_recorded_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = moons_csv(dir.path(), 30);
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--passes",
+            "5",
+            "--dump-tape",
+            "--tape-stats",
+        ],
+    );
+    assert!(
+        run.stdout
+            .contains("the tape of one step on the first 4 rows"),
+        "{}",
+        run.stdout
+    );
+    for node in [
+        "var  [2, 3]",
+        "matmul(%4, %0)  [4, 3]",
+        "tanh(%6)",
+        "log_softmax[axis=1]",
+        "pick(%10)  [4]",
+    ] {
+        assert!(
+            run.stdout.contains(node),
+            "listing lacks {node:?}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("grad ["), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("one full-batch step records 21 nodes (5 leaves)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn graph_writes_the_step_as_graphviz_dot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = path_in(dir.path(), "graph.dot");
+    let run = demo_ok(dir.path(), &["graph", "--hidden", "3", "--out", &out]);
+    let dot = fs::read_to_string(&out).unwrap();
+    assert!(dot.starts_with("digraph tape {"));
+    assert_eq!(
+        dot.matches(" [label=").count(),
+        21,
+        "one box per node:\n{dot}"
+    );
+    assert!(dot.contains("n0 -> n5;") && dot.contains("tanh") && dot.contains("grad ["));
+    let rendered = Path::new(&out).with_extension("png");
+    if rendered.exists() {
+        assert_valid_png(&rendered);
+        assert!(run.stdout.contains("rendered"));
+    } else {
+        assert!(
+            run.stdout.contains("`dot` is not installed"),
+            "{}",
+            run.stdout
+        );
+    }
+}

@@ -79,6 +79,33 @@ impl Params {
         self.tensors.values().all(Tensor::all_finite)
     }
 
+    /// Overwrites every parameter with the value of the same name in `other`, reusing the
+    /// storage (a snapshot to roll back to, without allocating on each step).
+    ///
+    /// # Panics
+    /// If the two stores do not hold the same names with the same shapes.
+    #[track_caller]
+    pub fn copy_values_from(&mut self, other: &Params) {
+        assert_eq!(
+            self.len(),
+            other.len(),
+            "Params::copy_values_from: stores of different sizes"
+        );
+        for (name, tensor) in self.tensors.iter_mut() {
+            let source = other
+                .get(name)
+                .unwrap_or_else(|| panic!("Params::copy_values_from: no parameter {name:?}"));
+            assert_eq!(
+                tensor.shape(),
+                source.shape(),
+                "Params::copy_values_from: {name:?} has shape {} here and {} there",
+                tensor.shape(),
+                source.shape()
+            );
+            tensor.data_mut().copy_from_slice(source.data());
+        }
+    }
+
     /// Places a copy of every parameter on `tape` as a variable (a leaf that takes gradient), in
     /// store order.
     #[track_caller]

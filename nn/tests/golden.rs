@@ -45,6 +45,7 @@ fn reproduce(learning_rate: f64, losses: &str, after: &str) {
         holdout: None,
         seed: 0,
         report_every: 1,
+        detect_anomaly: false,
     };
     let mut reported = vec![f64::NAN; passes + 1];
     train(&mut model, &moons(), &config, |progress| {

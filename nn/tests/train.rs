@@ -231,6 +231,42 @@ fn a_diverging_run_stops_with_the_pass_and_the_loss() {
             .starts_with(&format!("training diverged at pass {pass}: the loss is ")),
         "{error}"
     );
+    // The model is rolled back to the last parameters whose loss was finite.
+    assert!(model.params().all_finite());
+    let mut tape = autograd::Tape::new();
+    let (objective, _) = model.gradients(
+        &mut tape,
+        &data.features,
+        &data.labels,
+        Reduction::Sum,
+        0.01,
+    );
+    assert!(objective.is_finite(), "rolled-back objective {objective}");
+}
+
+#[test]
+fn train_observed_lends_the_model_after_every_pass() {
+    let data = blobs(20, 0.5, 21);
+    let mut model = tutorial_net(22);
+    let config = config(30);
+    let mut seen = Vec::new();
+    let mut first_weights = None;
+    nn::train::train_observed(
+        &mut model,
+        &data,
+        &config,
+        |_| {},
+        |pass, model| {
+            seen.push(pass);
+            if pass == 1 {
+                first_weights = model.params().get("W1").cloned();
+            }
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, (1..=30).collect::<Vec<_>>());
+    // After one pass the lent model already differs from the initial one (it was updated).
+    assert_ne!(first_weights.as_ref(), tutorial_net(22).params().get("W1"));
 }
 
 #[test]

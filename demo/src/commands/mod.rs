@@ -1,6 +1,7 @@
 //! The subcommands, one file each, and the pieces they share (training, checkpoints, progress).
 
 pub mod gradcheck;
+pub mod inspect;
 pub mod model_io;
 pub mod moons;
 pub mod predict;

@@ -5,13 +5,15 @@ use std::path::Path;
 use crate::atomic;
 use crate::cli::TrainArgs;
 use crate::commands::progress::Progress;
-use crate::commands::{model_io, training};
+use crate::commands::{inspect, model_io, training};
 use crate::data::{self, LabeledData, Table};
 use crate::error::{Error, Result};
 use crate::plot::{self, Animation};
 
 /// Frames in a `--gif` animation (fewer when there are fewer passes).
 const GIF_FRAMES: usize = 40;
+/// Rows of the data set in the step that `--dump-tape` lists.
+const DUMPED_ROWS: usize = 4;
 
 /// Trains as the flags say and writes what they ask for.
 pub fn run(args: &TrainArgs) -> Result<()> {
@@ -60,15 +62,36 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         log_rows.push(report.clone());
     };
     let trained = match &args.gif {
-        None => training::run(&mut model, &dataset, &config, |r| report(r, &mut log_rows))?,
+        None => training::run(&mut model, &dataset, &config, |r| report(r, &mut log_rows)),
         Some(gif) => {
             let mut animation = Animation::new(gif);
             let trained = train_with_frames(&mut model, &data, &config, &mut animation, |r| {
                 report(r, &mut log_rows)
-            })?;
-            animation.save()?;
-            trained
+            });
+            trained.and_then(|trained| animation.save().map(|()| trained))
         }
+    };
+    let trained = match (trained, &args.save) {
+        (
+            Err(Error::Diverged {
+                pass,
+                loss,
+                learning_rate,
+                ..
+            }),
+            Some(path),
+        ) => {
+            // nn rolled the model back to its last finite parameters: keep those.
+            progress.finish();
+            model_io::save(&model, path)?;
+            return Err(Error::Diverged {
+                pass,
+                loss,
+                learning_rate,
+                saved_to: Some(path.clone()),
+            });
+        }
+        (trained, _) => trained?,
     };
     progress.finish();
 
@@ -100,6 +123,15 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     }
     if let Some(path) = &args.gif {
         println!("wrote {}", path.display());
+    }
+    if args.tape_stats {
+        println!("{}", inspect::tape_stats(&model, &dataset, &config));
+    }
+    if args.dump_tape {
+        print!(
+            "{}",
+            inspect::tape_dump(&model, &dataset, &config, DUMPED_ROWS)
+        );
     }
     Ok(())
 }
@@ -134,18 +166,14 @@ fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
     Ok(())
 }
 
-/// Trains in segments, drawing the decision boundary after each into `animation`.
-///
-/// The nn training loop reports progress but does not lend out the model, so each frame ends
-/// one call of it; reports are renumbered to count passes from the start. Full-batch gradient
-/// descent takes exactly the same steps as one call; momentum and Adam restart their state at
-/// each segment, and mini-batches reuse the same shuffle seed in every segment.
+/// Trains once, drawing the decision boundary into `animation` before the first pass and then
+/// at [`GIF_FRAMES`] evenly spaced passes, from the model nn lends after each pass.
 fn train_with_frames(
     model: &mut nn::Mlp,
     data: &LabeledData,
     config: &nn::TrainConfig,
     animation: &mut Animation,
-    mut callback: impl FnMut(&nn::Progress),
+    callback: impl FnMut(&nn::Progress),
 ) -> Result<training::Trained> {
     let dataset = data.to_dataset();
     let frames = GIF_FRAMES.min(config.passes);
@@ -154,61 +182,16 @@ fn train_with_frames(
         format!("pass {pass}, accuracy {accuracy:.3}")
     };
     animation.add_frame(data, &training::classifier(model), &title(0, model))?;
-    let mut history = Vec::new();
-    let mut elapsed = std::time::Duration::ZERO;
-    let mut done = 0;
-    let mut last_summary = None;
-    for frame in 1..=frames {
-        let until = config.passes * frame / frames;
-        let offset = done;
-        // Every pass the whole run reports on must be a report of this segment: the reports of
-        // passes `offset + k·report_every` fall at local passes divisible by this gcd.
-        let segment = nn::TrainConfig {
-            passes: until - done,
-            report_every: gcd(config.report_every, offset),
-            ..config.clone()
-        };
-        let first_segment = frame == 1;
-        let result = training::run(model, &dataset, &segment, |report| {
-            let shifted = nn::Progress {
-                pass: report.pass + offset,
-                ..report.clone()
-            };
-            let on_schedule =
-                shifted.pass.is_multiple_of(config.report_every) || shifted.pass == config.passes;
-            if (report.pass > 0 || first_segment) && on_schedule {
-                callback(&shifted);
-                history.push(shifted);
-            }
-        });
-        let trained = result.map_err(|error| match error {
-            Error::Diverged {
-                pass,
-                loss,
-                learning_rate,
-            } => Error::Diverged {
-                pass: pass + offset,
-                loss,
-                learning_rate,
-            },
-            other => other,
-        })?;
-        done = until;
-        elapsed += trained.elapsed;
-        animation.add_frame(data, &training::classifier(model), &title(done, model))?;
-        last_summary = Some(trained.summary);
-    }
-    let Some(summary) = last_summary else {
-        unreachable!("train_with_frames: at least one pass, so at least one segment")
-    };
-    Ok(training::Trained {
-        summary: nn::TrainSummary { history, ..summary },
-        elapsed,
-    })
-}
-
-fn gcd(a: usize, b: usize) -> usize {
-    if b == 0 { a } else { gcd(b, a % b) }
+    let mut next_frame = 1;
+    let mut drawing = Ok(());
+    let trained = training::run_observed(model, &dataset, config, callback, |pass, model| {
+        if drawing.is_ok() && pass == config.passes * next_frame / frames {
+            next_frame += 1;
+            drawing = animation.add_frame(data, &training::classifier(model), &title(pass, model));
+        }
+    })?;
+    drawing?;
+    Ok(trained)
 }
 
 /// `Loss after iteration N: L` with the accuracies, as the tutorial prints it.

@@ -46,6 +46,7 @@ pub fn config(args: &TrainingArgs, holdout: Option<f64>, report_every: usize) ->
         holdout,
         seed: args.seed,
         report_every,
+        detect_anomaly: args.detect_anomaly,
     }
 }
 
@@ -81,19 +82,34 @@ pub fn run(
     config: &nn::TrainConfig,
     callback: impl FnMut(&nn::Progress),
 ) -> Result<Trained> {
+    run_observed(model, data, config, callback, |_, _| {})
+}
+
+/// [`run`], also lending the model to `after_pass` after every pass (for animations).
+pub fn run_observed(
+    model: &mut nn::Mlp,
+    data: &nn::Dataset,
+    config: &nn::TrainConfig,
+    callback: impl FnMut(&nn::Progress),
+    after_pass: impl FnMut(usize, &nn::Mlp),
+) -> Result<Trained> {
     let start = Instant::now();
-    let summary = nn::train::train(model, data, config, callback).map_err(|error| match error {
-        nn::TrainError::Diverged { pass, loss } => Error::Diverged {
-            pass,
-            loss,
-            learning_rate: config.learning_rate,
-        },
-        nn::TrainError::Holdout { .. } => Error::InvalidFlag {
-            flag: "--holdout",
-            reason: error.to_string(),
-        },
-        other => Error::Training(other),
-    })?;
+    let summary =
+        nn::train::train_observed(model, data, config, callback, after_pass).map_err(|error| {
+            match error {
+                nn::TrainError::Diverged { pass, loss } => Error::Diverged {
+                    pass,
+                    loss,
+                    learning_rate: config.learning_rate,
+                    saved_to: None,
+                },
+                nn::TrainError::Holdout { .. } => Error::InvalidFlag {
+                    flag: "--holdout",
+                    reason: error.to_string(),
+                },
+                other => Error::Training(other),
+            }
+        })?;
     Ok(Trained {
         summary,
         elapsed: start.elapsed(),

@@ -56,6 +56,13 @@ pub enum CheckpointError {
         /// How many its shape calls for.
         expected: usize,
     },
+    /// A parameter's shape holds more numbers than a `usize` can count (from absurd layer sizes).
+    ShapeTooLarge {
+        /// The parameter.
+        name: String,
+        /// Its shape.
+        shape: Vec<usize>,
+    },
     /// A parameter holds a NaN or an infinity, which JSON cannot represent (when saving).
     NotFinite {
         /// The parameter.
@@ -103,6 +110,10 @@ impl fmt::Display for CheckpointError {
             } => write!(
                 f,
                 "parameter {name:?} holds {found} numbers, its shape calls for {expected}"
+            ),
+            CheckpointError::ShapeTooLarge { name, shape } => write!(
+                f,
+                "parameter {name:?} has shape {shape:?}, more numbers than can be held"
             ),
             CheckpointError::NotFinite { name, index, value } => write!(
                 f,

@@ -96,9 +96,15 @@ fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, 
             }
             .into());
         }
+        // Layer sizes are only bounded by JSON, so their product may not fit in a usize.
+        let Some(numel) = shape
+            .iter()
+            .try_fold(1usize, |count, &size| count.checked_mul(size))
+        else {
+            return Err(CheckpointError::ShapeTooLarge { name, shape });
+        };
         let data_field = format!("{prefix}.data");
         let data = numbers(field(entry, "data", &prefix)?, &data_field)?;
-        let numel: usize = shape.iter().product();
         if data.len() != numel {
             return Err(CheckpointError::DataLength {
                 name,

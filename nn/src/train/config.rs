@@ -27,6 +27,10 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Report progress every this many passes (and at pass 0 and at the last pass).
     pub report_every: usize,
+    /// Check every value and gradient of every step for NaN and infinity, and stop at the first
+    /// with [`TrainError::Anomaly`](super::TrainError::Anomaly) naming the op and the line that
+    /// made it. Off by default: it costs a pass over every tensor.
+    pub detect_anomaly: bool,
 }
 
 impl Default for TrainConfig {
@@ -43,6 +47,7 @@ impl Default for TrainConfig {
             holdout: None,
             seed: 0,
             report_every: 1000,
+            detect_anomaly: false,
         }
     }
 }

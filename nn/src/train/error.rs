@@ -6,7 +6,16 @@ use std::fmt;
 /// model) or that stopped because the loss stopped being a number.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TrainError {
-    /// The loss became NaN or infinite; training stopped there, with the model as it was.
+    /// With anomaly detection on, a value or gradient of a step became NaN or infinite; training
+    /// stopped at that step, with the model rolled back to the last finite parameters.
+    Anomaly {
+        /// The passes completed when it was seen.
+        pass: usize,
+        /// Where it appeared: the op, the node and the line that recorded it.
+        anomaly: autograd::Anomaly,
+    },
+    /// The loss became NaN or infinite; training stopped there, with the model rolled back to the
+    /// last parameters whose loss was finite.
     Diverged {
         /// The passes completed when it was seen.
         pass: usize,
@@ -57,6 +66,9 @@ pub enum TrainError {
 impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TrainError::Anomaly { pass, anomaly } => {
+                write!(f, "training stopped at pass {pass}: {anomaly}")
+            }
             TrainError::Diverged { pass, loss } => write!(
                 f,
                 "training diverged at pass {pass}: the loss is {loss} (try a smaller learning rate)"

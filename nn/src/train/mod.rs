@@ -8,4 +8,4 @@ mod run;
 pub use config::TrainConfig;
 pub use error::TrainError;
 pub use progress::{Progress, TrainSummary};
-pub use run::train;
+pub use run::{train, train_observed};

@@ -20,13 +20,27 @@ use std::borrow::Cow;
 /// [`Progress::loss`] for what the loss is.
 ///
 /// Returns an error before training when the configuration or data do not fit the model, and
-/// [`TrainError::Diverged`] as soon as a loss is NaN or infinite (the model keeps the parameters
-/// that produced it).
+/// [`TrainError::Diverged`] as soon as a loss is NaN or infinite; the model is then rolled back
+/// to the last parameters whose loss was finite (the ones before the step that broke it), so
+/// that a caller can still save something usable.
 pub fn train(
     model: &mut Mlp,
     data: &Dataset,
     config: &TrainConfig,
+    callback: impl FnMut(&Progress),
+) -> Result<TrainSummary, TrainError> {
+    train_observed(model, data, config, callback, |_, _| {})
+}
+
+/// [`train`], also calling `after_pass(pass, model)` after every pass (1 to `config.passes`)
+/// with the updated model: to draw it as it learns, say. Nothing is evaluated for it, so it
+/// costs nothing when it does nothing.
+pub fn train_observed(
+    model: &mut Mlp,
+    data: &Dataset,
+    config: &TrainConfig,
     mut callback: impl FnMut(&Progress),
+    mut after_pass: impl FnMut(usize, &Mlp),
 ) -> Result<TrainSummary, TrainError> {
     check(model, data, config)?;
     let (train_set, holdout) = match config.holdout {
@@ -41,8 +55,10 @@ pub fn train(
     let mut order: Vec<usize> = (0..train_set.len()).collect();
     let mut optimizer = config.optimizer.build(config.learning_rate);
     let mut tape = Tape::new();
+    tape.set_detect_anomaly(config.detect_anomaly);
     let mut history = Vec::new();
     let mut updates = 0;
+    let mut last_finite = model.params().clone();
 
     for pass in 0..=config.passes {
         if pass > 0 {
@@ -55,7 +71,15 @@ pub fn train(
                         config.reduction,
                         config.reg,
                     );
-                    check_finite(objective, train_set.len(), config.reduction, pass - 1)?;
+                    check_step(
+                        &tape,
+                        objective,
+                        train_set.len(),
+                        config.reduction,
+                        pass - 1,
+                    )
+                    .inspect_err(|_| model.params_mut().copy_values_from(&last_finite))?;
+                    last_finite.copy_values_from(model.params());
                     optimizer.step(model.params_mut(), &grads);
                     updates += 1;
                 }
@@ -70,16 +94,22 @@ pub fn train(
                             config.reduction,
                             config.reg,
                         );
-                        check_finite(objective, batch.len(), config.reduction, pass - 1)?;
+                        check_step(&tape, objective, batch.len(), config.reduction, pass - 1)
+                            .inspect_err(|_| model.params_mut().copy_values_from(&last_finite))?;
+                        last_finite.copy_values_from(model.params());
                         optimizer.step(model.params_mut(), &grads);
                         updates += 1;
                     }
                 }
             }
         }
+        if pass > 0 {
+            after_pass(pass, model);
+        }
         if pass % config.report_every == 0 || pass == config.passes {
             let (loss, train_accuracy) = evaluate(model, &mut tape, &train_set, config);
-            check_finite(loss, 1, Reduction::Mean, pass)?;
+            check_finite(loss, 1, Reduction::Mean, pass)
+                .inspect_err(|_| model.params_mut().copy_values_from(&last_finite))?;
             let held = holdout
                 .as_ref()
                 .map(|holdout| evaluate(model, &mut tape, holdout, config));
@@ -122,6 +152,20 @@ fn per_example(objective: f64, examples: usize, reduction: Reduction) -> f64 {
     match reduction {
         Reduction::Sum => 1.0 / examples as f64 * objective,
         Reduction::Mean => objective,
+    }
+}
+
+/// The step's anomaly, if detection found one, else whether its objective is finite.
+fn check_step(
+    tape: &Tape,
+    objective: f64,
+    examples: usize,
+    reduction: Reduction,
+    pass: usize,
+) -> Result<(), TrainError> {
+    match tape.anomaly() {
+        Some(anomaly) => Err(TrainError::Anomaly { pass, anomaly }),
+        None => check_finite(objective, examples, reduction, pass),
     }
 }
 

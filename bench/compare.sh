@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Runs the three training workloads of issue #6 in numpy, JAX and our Rust engine, side by side,
+# and prints one markdown table of median times per pass and ratios against ours.
+#
+# Usage (from anywhere in the repository):
+#     bench/compare.sh
+# Environment:
+#     WORKLOADS="small large deep"  which workloads to run
+#     RUNS=5                        timed training loops per implementation (the median is reported)
+#     QUICK=1                       a smoke test: a tenth of the passes and 3 runs
+#     PYTHON=python3                the interpreter that creates the virtual environment
+#     CARGO_TARGET_DIR              honoured when building the Rust side
+#
+# What it does:
+#  1. Creates bench/.venv (python -m venv) and installs numpy and jax[cpu] from PyPI, once.
+#  2. Data: small is the golden moons200 with hidden size 3 (nn/tests/golden when present, else the
+#     copies in bench/data); large (100,000 moons, hidden 64) and deep (8192×64 blobs, 10 classes,
+#     64-256-256-10) are generated from fixed seeds by bench/make_data.py into target/bench-data.
+#  3. Builds autograd/examples/bench_train.rs (release) and checks, on small, that the tape's
+#     gradients equal the hand-derived ones and that the loss trajectories of all implementations
+#     agree with numpy's to 1e-12 relative over the first 1500 passes (exits 1 otherwise).
+#  4. Times, per workload: numpy's hand-written backprop (bench/ref_numpy.py), JAX with the whole
+#     loop jitted (bench/ref_jax.py), our engine through the tape (rust-tape) and the hand-derived
+#     step on the same kernels (rust-hand); everything in f64, same data, same initial weights.
+#  5. Prints the table (bench/table.py); raw lines are kept in target/bench-results.txt.
+# Timings from a busy machine are noisy: compare the ratios measured in one run, not absolute times.
+# PyTorch is not part of the comparison.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+RUNS=${RUNS:-5}
+WORKLOADS=${WORKLOADS:-small large deep}
+PYTHON=${PYTHON:-python3}
+VENV=bench/.venv
+DATA=target/bench-data
+RESULTS=target/bench-results.txt
+
+if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import numpy, jax' 2>/dev/null; then
+    echo "== creating $VENV (numpy, jax[cpu])" >&2
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet numpy 'jax[cpu]'
+fi
+PY=$VENV/bin/python
+
+GOLDEN=nn/tests/golden
+[[ -f $GOLDEN/moons200.csv && -f $GOLDEN/init_h3.json ]] || GOLDEN=bench/data
+if [[ ! -f $DATA/deep.csv || ! -f $DATA/init_deep.json || ! -f $DATA/large.csv || ! -f $DATA/init_large.json ]]; then
+    echo "== generating $DATA" >&2
+    "$PY" bench/make_data.py "$DATA"
+fi
+
+echo "== building the Rust side" >&2
+cargo build --quiet --release -p autograd --example bench_train
+RUST=${CARGO_TARGET_DIR:-target}/release/examples/bench_train
+
+# workload -> data, init, passes, learning rate
+declare -A DATA_FILE=([small]=$GOLDEN/moons200.csv [large]=$DATA/large.csv [deep]=$DATA/deep.csv)
+declare -A INIT_FILE=([small]=$GOLDEN/init_h3.json [large]=$DATA/init_large.json [deep]=$DATA/init_deep.json)
+declare -A PASSES=([small]=20000 [large]=100 [deep]=50)
+declare -A RATE=([small]=0.01 [large]=2e-5 [deep]=1e-4)
+if [[ ${QUICK:-0} == 1 ]]; then
+    PASSES=([small]=2000 [large]=10 [deep]=5)
+    RUNS=3
+fi
+
+echo "== checking gradients and loss trajectories on small (1500 passes)" >&2
+TRACES=target/bench-traces
+mkdir -p "$TRACES"
+common=(--workload small --data "${DATA_FILE[small]}" --init "${INIT_FILE[small]}" --learning-rate 0.01 --passes 1 --runs 1)
+"$PY" bench/ref_numpy.py "${common[@]}" --trace "$TRACES/numpy.csv" >/dev/null
+"$PY" bench/ref_jax.py "${common[@]}" --trace "$TRACES/jax.csv" >/dev/null
+"$RUST" "${common[@]}" --step tape --check --trace "$TRACES/rust-tape.csv" | grep CHECK >&2
+"$RUST" "${common[@]}" --step hand --trace "$TRACES/rust-hand.csv" >/dev/null
+"$PY" bench/check_traces.py 1e-12 "$TRACES/numpy.csv" "$TRACES/jax.csv" "$TRACES/rust-tape.csv" "$TRACES/rust-hand.csv" >&2
+if [[ -f nn/tests/golden/numpy_losses_h3_lr0.01.csv ]]; then
+    "$PY" bench/check_traces.py 1e-12 nn/tests/golden/numpy_losses_h3_lr0.01.csv "$TRACES/rust-tape.csv" >&2
+fi
+
+: >"$RESULTS"
+for workload in $WORKLOADS; do
+    args=(--workload "$workload" --data "${DATA_FILE[$workload]}" --init "${INIT_FILE[$workload]}"
+        --passes "${PASSES[$workload]}" --learning-rate "${RATE[$workload]}" --runs "$RUNS")
+    echo "== $workload" >&2
+    "$PY" bench/ref_numpy.py "${args[@]}" | tee -a "$RESULTS" >&2
+    "$PY" bench/ref_jax.py "${args[@]}" | tee -a "$RESULTS" >&2
+    "$RUST" "${args[@]}" --step hand | tee -a "$RESULTS" >&2
+    "$RUST" "${args[@]}" --step tape | tee -a "$RESULTS" >&2
+done
+
+echo
+echo "Measured $(date -u +%Y-%m-%d) on: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
+echo
+"$PY" bench/table.py "$RESULTS"

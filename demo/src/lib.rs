@@ -1,0 +1,12 @@
+//! The demo's library: everything the `demo` binary runs, exposed so that fuzz targets and tests can reach the data readers.
+//!
+//! The binary (`src/main.rs`) holds only the command dispatch and the tutorial recipe; data files,
+//! the subcommands, figures and errors live here.
+
+pub mod atomic;
+pub mod cli;
+pub mod commands;
+pub mod data;
+pub mod error;
+pub mod moons;
+pub mod plot;
