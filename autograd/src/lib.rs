@@ -43,6 +43,7 @@ pub mod higher;
 pub mod inspect;
 pub mod node_check;
 mod ops;
+mod parallel;
 mod shape;
 mod tape;
 mod tensor;

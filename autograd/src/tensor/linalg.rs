@@ -1,9 +1,21 @@
 //! Matrix products and transposition of rank-2 tensors.
 
 use super::Tensor;
+use crate::parallel::for_row_blocks;
 
 /// Below this many multiply-adds a plain triple loop beats the packing cost of a blocked GEMM.
 const SMALL_PRODUCT: usize = 16 * 1024;
+/// Products with an output this narrow, or an inner dimension this short, reuse too little of
+/// each operand for a blocked GEMM to pay off (the tutorial's two classes, its two features).
+const NARROW: usize = 4;
+const SHORT_INNER: usize = 8;
+
+/// Whether the plain loops beat the blocked GEMM for a product of these dimensions: for small
+/// products, and for those too narrow or too short to reuse what the GEMM packs.
+fn uses_plain_loops(layout_a: Layout, [m, k, n]: [usize; 3]) -> bool {
+    let narrow = n <= NARROW || (layout_a == Layout::Transposed && m <= NARROW);
+    m * k * n <= SMALL_PRODUCT || narrow || (layout_a == Layout::AsIs && k <= SHORT_INNER)
+}
 
 /// How a rank-2 operand is read by [`Tensor::matmul_with`]: as stored, or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,8 +58,8 @@ impl Tensor {
         );
         let (m, k, n) = (a.rows, a.cols, b.cols);
         let mut out = vec![0.0; m * n];
-        if m * k * n <= SMALL_PRODUCT {
-            small_product(self, layout_a, other, layout_b, &mut out, [m, k, n]);
+        if uses_plain_loops(layout_a, [m, k, n]) {
+            plain_product(self, layout_a, other, layout_b, &mut out, [m, k, n]);
         } else {
             // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
             // buffers, and the strides stay inside them for every index below (m, k, n).
@@ -129,10 +141,11 @@ impl<'a> StridedMatrix<'a> {
     }
 }
 
-/// `out = op(a) · op(b)` for small products, reading every operand along contiguous rows (the
-/// blocked GEMM's packing would cost more than it saves). A transposed `b` is copied into row
-/// order first: in the products a network makes it is a weight matrix, the smallest operand.
-fn small_product(
+/// `out = op(a) · op(b)` by plain loops that read every operand along contiguous rows (see
+/// [`uses_plain_loops`] for when). A transposed `b` is copied into row order first: in the
+/// products a network makes it is a weight matrix, the smallest operand. Large products are
+/// split by rows of the output across threads.
+fn plain_product(
     a: &Tensor,
     layout_a: Layout,
     b: &Tensor,
@@ -143,6 +156,29 @@ fn small_product(
     if m == 0 || n == 0 || k == 0 {
         return;
     }
+    let shape = [m, k, n];
+    let a = a.data();
+    // A narrow output with a long inner dimension: each entry is one long dot product, with the
+    // columns of `b` made contiguous.
+    if layout_a == Layout::AsIs && n <= NARROW && k > SHORT_INNER {
+        let b_columns;
+        let columns = match layout_b {
+            Layout::Transposed => b.data(),
+            Layout::AsIs => {
+                b_columns = b.transpose();
+                b_columns.data()
+            }
+        };
+        for_row_blocks(out, n, m * k * n, |first_row, block| {
+            let rows = &a[first_row * k..];
+            for (out_row, a_row) in block.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
+                for (o, column) in out_row.iter_mut().zip(columns.chunks_exact(k)) {
+                    *o = dot(a_row, column);
+                }
+            }
+        });
+        return;
+    }
     let b_rows;
     let b = match layout_b {
         Layout::AsIs => b.data(),
@@ -151,21 +187,45 @@ fn small_product(
             b_rows.data()
         }
     };
-    let (a, shape) = (a.data(), [m, k, n]);
     // Rows of the output as narrow as the tutorial's (2 or 3 columns) get a copy of the kernel
     // unrolled for their exact width.
-    match (layout_a, n) {
-        (Layout::AsIs, 1) => rows_times_rows::<1>(a, b, out, shape),
-        (Layout::AsIs, 2) => rows_times_rows::<2>(a, b, out, shape),
-        (Layout::AsIs, 3) => rows_times_rows::<3>(a, b, out, shape),
-        (Layout::AsIs, 4) => rows_times_rows::<4>(a, b, out, shape),
-        (Layout::AsIs, _) => rows_times_rows::<0>(a, b, out, shape),
-        (Layout::Transposed, 1) => columns_times_rows::<1>(a, b, out, shape),
-        (Layout::Transposed, 2) => columns_times_rows::<2>(a, b, out, shape),
-        (Layout::Transposed, 3) => columns_times_rows::<3>(a, b, out, shape),
-        (Layout::Transposed, 4) => columns_times_rows::<4>(a, b, out, shape),
-        (Layout::Transposed, _) => columns_times_rows::<0>(a, b, out, shape),
+    match layout_a {
+        Layout::AsIs => for_row_blocks(out, n, m * k * n, |first_row, block| {
+            let a = &a[first_row * k..];
+            match n {
+                1 => rows_times_rows::<1>(a, b, block, shape),
+                2 => rows_times_rows::<2>(a, b, block, shape),
+                3 => rows_times_rows::<3>(a, b, block, shape),
+                4 => rows_times_rows::<4>(a, b, block, shape),
+                _ => rows_times_rows::<0>(a, b, block, shape),
+            }
+        }),
+        Layout::Transposed => match n {
+            1 => columns_times_rows::<1>(a, b, out, shape),
+            2 => columns_times_rows::<2>(a, b, out, shape),
+            3 => columns_times_rows::<3>(a, b, out, shape),
+            4 => columns_times_rows::<4>(a, b, out, shape),
+            _ => columns_times_rows::<0>(a, b, out, shape),
+        },
     }
+}
+
+/// `⟨x, y⟩` with four running sums, so that the compiler can keep them in one vector register.
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut sums = [0.0; 4];
+    let (x_blocks, y_blocks) = (x.chunks_exact(4), y.chunks_exact(4));
+    let tail: f64 = x_blocks
+        .remainder()
+        .iter()
+        .zip(y_blocks.remainder())
+        .map(|(a, b)| a * b)
+        .sum();
+    for (x, y) in x_blocks.zip(y_blocks) {
+        for lane in 0..4 {
+            sums[lane] += x[lane] * y[lane];
+        }
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
 }
 
 /// `out[i, :] = Σₚ a[i, p] · b[p, :]` with `a` stored `[m, k]` and `b` stored `[k, n]`.
@@ -265,6 +325,47 @@ mod tests {
             let explicit = naive(&a.transpose(), &b.transpose());
             for (x, y) in direct.data().iter().zip(explicit.data()) {
                 assert!((x - y).abs() <= 1e-12 * (1.0 + y.abs()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_kernel_and_layout_matches_the_definition() {
+        // Shapes that take each path: small loops, narrow dots (split across threads when
+        // large), short-inner rows, narrow transposed columns, and the blocked GEMM.
+        let shapes = [
+            (3, 4, 5),
+            (5000, 64, 2),
+            (40000, 9, 3),
+            (3000, 2, 64),
+            (2, 3000, 64),
+            (64, 3000, 2),
+            (70, 40, 90),
+        ];
+        let layouts = [Layout::AsIs, Layout::Transposed];
+        for (m, k, n) in shapes {
+            for layout_a in layouts {
+                for layout_b in layouts {
+                    let stored = |layout, rows, cols, offset| match layout {
+                        Layout::AsIs => counting(rows, cols, offset),
+                        Layout::Transposed => counting(cols, rows, offset),
+                    };
+                    let a = stored(layout_a, m, k, 0.3);
+                    let b = stored(layout_b, k, n, 0.8);
+                    let logical = |t: &Tensor, layout| match layout {
+                        Layout::AsIs => t.clone(),
+                        Layout::Transposed => t.transpose(),
+                    };
+                    let expected = naive(&logical(&a, layout_a), &logical(&b, layout_b));
+                    let got = a.matmul_with(layout_a, &b, layout_b);
+                    let scale = k as f64;
+                    for (x, y) in got.data().iter().zip(expected.data()) {
+                        assert!(
+                            (x - y).abs() <= 1e-13 * scale,
+                            "({m}, {k}, {n}) {layout_a:?}·{layout_b:?}: {x} vs {y}"
+                        );
+                    }
+                }
             }
         }
     }

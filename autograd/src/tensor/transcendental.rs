@@ -2,6 +2,7 @@
 
 use super::Tensor;
 use crate::fastmath;
+use std::mem::MaybeUninit;
 
 impl Tensor {
     /// `eˣ` elementwise (within 2 ulp of the C library's `exp`).
@@ -24,9 +25,15 @@ impl Tensor {
         self.map_slice(fastmath::sigmoid_slice)
     }
 
-    fn map_slice(&self, kernel: fn(&[f64], &mut [f64])) -> Tensor {
-        let mut data = vec![0.0; self.len()];
-        kernel(&self.data, &mut data);
+    /// Applies a slice kernel into fresh storage, without zeroing it first (these tensors can hold
+    /// millions of elements).
+    fn map_slice(&self, kernel: fn(&[f64], &mut [MaybeUninit<f64>])) -> Tensor {
+        let len = self.len();
+        let mut data = Vec::with_capacity(len);
+        kernel(&self.data, &mut data.spare_capacity_mut()[..len]);
+        // SAFETY: every fastmath slice kernel writes each element of its output, and the first
+        // `len` elements of the capacity are that output.
+        unsafe { data.set_len(len) };
         Tensor {
             shape: self.shape,
             data,
