@@ -24,7 +24,7 @@ pub(crate) fn for_row_blocks(
     cost: usize,
     work: impl Fn(usize, &mut [f64]) + Sync,
 ) {
-    let rows = if width == 0 { 0 } else { output.len() / width };
+    let rows = output.len().checked_div(width).unwrap_or(0);
     let threads = threads().min(rows.max(1));
     if cost < PARALLEL_THRESHOLD || threads == 1 {
         work(0, output);
