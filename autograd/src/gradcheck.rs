@@ -1,11 +1,13 @@
 //! The gradient checker: backward's gradients against central finite differences.
 
+use crate::ops::CustomOp;
 use crate::tape::Tape;
 use crate::tensor::Tensor;
 use crate::var::Var;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::fmt;
+use std::sync::Arc;
 
 /// How [`gradcheck`] compares.
 #[derive(Clone, Debug, PartialEq)]
@@ -245,6 +247,55 @@ where
             .expect("gradgradcheck: at least one input is needed")
     });
     gradcheck(weighted_gradient, inputs, options)
+}
+
+/// Checks a [`CustomOp`]'s backward rule against finite differences of its own forward at
+/// `inputs`: the gradient of `Σ w ⊙ op(inputs)`, for fixed random weights `w` (so that every
+/// output element matters, with a different weight), against central differences.
+///
+/// ```
+/// use autograd::{CustomOp, GradcheckOptions, Tensor, gradcheck::check_custom_op};
+/// use std::sync::Arc;
+///
+/// struct Cube;
+/// impl CustomOp for Cube {
+///     fn name(&self) -> &str { "cube" }
+///     fn forward(&self, inputs: &[&Tensor]) -> Tensor { inputs[0].map(|x| x * x * x) }
+///     fn backward(&self, inputs: &[&Tensor], _: &Tensor, grad: &Tensor) -> Vec<Tensor> {
+///         vec![grad.zip_map(inputs[0], |g, x| 3.0 * x * x * g)]
+///     }
+/// }
+///
+/// let x = Tensor::from_vec(vec![-1.5, 0.5, 2.0], [3]);
+/// let report = check_custom_op(Arc::new(Cube), &[x], &GradcheckOptions::default());
+/// assert!(report.passed, "{report}");
+/// ```
+///
+/// # Panics
+/// If `inputs` is empty.
+pub fn check_custom_op(
+    op: Arc<dyn CustomOp>,
+    inputs: &[Tensor],
+    options: &GradcheckOptions,
+) -> GradcheckReport {
+    assert!(
+        !inputs.is_empty(),
+        "check_custom_op: {} needs at least one input",
+        op.name()
+    );
+    let output_shape = {
+        let refs: Vec<&Tensor> = inputs.iter().collect();
+        op.forward(&refs).shape()
+    };
+    let weights = Tensor::randn(output_shape, &mut StdRng::seed_from_u64(0x0c05_7011));
+    gradcheck(
+        |vars| {
+            let weights = vars[0].tape().constant(weights.clone());
+            (Var::custom(op.clone(), vars) * weights).sum()
+        },
+        inputs,
+        options,
+    )
 }
 
 /// Pins a closure's signature to the higher-ranked form the checkers take, so that its

@@ -168,6 +168,17 @@ mod tests {
     }
 
     #[test]
+    fn check_custom_op_fails_a_wrong_rule() {
+        let x = Tensor::from_vec(vec![0.5, 1.0, -2.0], [3]);
+        let report = crate::gradcheck::check_custom_op(
+            Arc::new(BrokenSin),
+            &[x],
+            &GradcheckOptions::default(),
+        );
+        assert!(!report.passed, "{report}");
+    }
+
+    #[test]
     fn the_first_broken_node_is_named_with_its_line() {
         let tape = Tape::new();
         let x = tape.var(Tensor::from_vec(vec![0.5, 1.0, -2.0], [3]));

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 /// An op defined outside the engine: its forward on tensors and its backward rule.
 ///
-/// Record it with [`Var::custom`]; check its rule with [`gradcheck`](crate::gradcheck()) or, on a
+/// Record it with [`Var::custom`]; check its rule with
+/// [`check_custom_op`](crate::gradcheck::check_custom_op) or, on a
 /// recorded tape, with [`check_nodes`](crate::check_nodes).
 ///
 /// ```
