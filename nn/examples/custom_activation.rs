@@ -8,14 +8,15 @@
 //! that gradients of gradients work too. `gradcheck` tests the rule against finite differences
 //! before we trust it; `check_nodes` would name it if it were wrong inside a larger graph.
 
+mod support;
+
 use autograd::{CustomOp, GradcheckOptions, Tape, Tensor, Var, check_nodes, gradcheck};
 use nn::optim::{Optimizer, Sgd};
 use nn::{Dataset, ParamVars, Params, Reduction};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::sync::Arc;
-
-const MOONS: &str = include_str!("../tests/golden/moons200.csv");
+use support::load_moons;
 
 /// softplus(x) = ln(1 + eˣ), a smooth relu. Its derivative is the sigmoid σ(x).
 struct Softplus;
@@ -131,21 +132,6 @@ fn main() {
         "softplus network, 2000 passes: train accuracy {:.3}",
         train(&data, 2000)
     );
-}
-
-fn load_moons() -> Dataset {
-    let mut features = Vec::new();
-    let mut labels = Vec::new();
-    for line in MOONS.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        features.extend(
-            fields[..2]
-                .iter()
-                .map(|v| v.parse::<f64>().expect("a number")),
-        );
-        labels.push(fields[2].parse().expect("a label"));
-    }
-    Dataset::new(Tensor::from_vec(features, [labels.len(), 2]), labels)
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@
 //! The tutorial would need a fresh page of calculus for each of these changes. Here each is a
 //! different value in `Mlp::with_activations` or `TrainConfig`; the tape derives the gradients.
 
-use autograd::Tensor;
+mod support;
+
 use nn::train::{TrainConfig, train};
 use nn::{Activation, Dataset, Init, Mlp, OptimizerKind, Reduction};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-
-const MOONS: &str = include_str!("../tests/golden/moons200.csv");
+use support::load_moons;
 
 /// One architecture to try: hidden sizes, activations, optimiser, learning rate.
 struct Variant {
@@ -88,21 +88,6 @@ fn train_variant(variant: &Variant, data: &Dataset, passes: usize) -> f64 {
     };
     let summary = train(&mut model, data, &config, |_| {}).expect("training converges");
     summary.last().train_accuracy
-}
-
-fn load_moons() -> Dataset {
-    let mut features = Vec::new();
-    let mut labels = Vec::new();
-    for line in MOONS.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        features.extend(
-            fields[..2]
-                .iter()
-                .map(|v| v.parse::<f64>().expect("a number")),
-        );
-        labels.push(fields[2].parse().expect("a label"));
-    }
-    Dataset::new(Tensor::from_vec(features, [labels.len(), 2]), labels)
 }
 
 #[cfg(test)]

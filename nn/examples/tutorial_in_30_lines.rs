@@ -6,13 +6,17 @@
 //! put the parameters on a tape, write the forward pass and the loss, call `backward`, and move
 //! each weight against its gradient. Compare the printed losses with the tutorial's.
 
+mod support;
+
 use autograd::{Tape, Tensor};
 
-const MOONS: &str = include_str!("../tests/golden/moons200.csv");
 const INIT: &str = include_str!("../tests/golden/init_h3.json");
 
 fn main() {
-    let (x, y) = load_moons();
+    let nn::Dataset {
+        features: x,
+        labels: y,
+    } = support::load_moons();
     let mut weights = load_initial_weights(); // W1 [2,3], b1 [3], W2 [3,2], b2 [2]
     let (epsilon, reg_lambda, n) = (0.01, 0.01, y.len() as f64);
     let mut tape = Tape::new();
@@ -34,22 +38,6 @@ fn main() {
             w.add_scaled(-epsilon, dw); // W += -epsilon * dW
         }
     }
-}
-
-/// The golden moons data: features `[200, 2]` and labels.
-fn load_moons() -> (Tensor, Vec<usize>) {
-    let mut features = Vec::new();
-    let mut labels = Vec::new();
-    for line in MOONS.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        features.extend(
-            fields[..2]
-                .iter()
-                .map(|v| v.parse::<f64>().expect("a number")),
-        );
-        labels.push(fields[2].parse().expect("a label"));
-    }
-    (Tensor::from_vec(features, [labels.len(), 2]), labels)
 }
 
 /// The tutorial's initial weights for hidden size 3, as the nn crate's checkpoint loader would
@@ -91,7 +79,10 @@ mod tests {
     #[test]
     fn the_first_update_gives_the_tutorials_second_loss() {
         // numpy_losses_h3_lr0.01.csv: passes 0 → 0.6937740738981145, passes 1 → 0.6419283429945843.
-        let (x, y) = load_moons();
+        let nn::Dataset {
+            features: x,
+            labels: y,
+        } = support::load_moons();
         let weights = load_initial_weights();
         let tape = Tape::new();
         let [w1, b1, w2, b2] = weights.clone().map(|w| tape.var(w));
