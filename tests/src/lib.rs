@@ -8,12 +8,18 @@
 //! - [`probe`]: reducing any output to a scalar with fixed random weights.
 //! - [`check`]: running the public `gradcheck` inside a property.
 //! - [`custom`]: a user-defined op (softplus), correct and deliberately wrong.
+//! - [`operands`]: the operand strategies of the per-op properties, shared by first and second order.
+//! - [`recorded_softplus`]: a custom op with a recorded rule, correct or with a planted error.
+//! - [`second_check`]: the second-order check, including the recorded gradient's own values.
 //! - [`config`]: the case count and where shrunk failures are kept.
 
 pub mod check;
 pub mod config;
 pub mod custom;
 pub mod expr;
+pub mod operands;
 pub mod probe;
+pub mod recorded_softplus;
+pub mod second_check;
 pub mod shapes;
 pub mod values;
