@@ -76,6 +76,9 @@ pub enum CheckedAt {
         /// Which direction, counting from 0.
         direction: usize,
     },
+    /// In [`gradgradcheck`]: the recorded gradient's value along the random weights, against the
+    /// directional difference of the function itself.
+    RecordedGradient,
 }
 
 impl fmt::Display for CheckedAt {
@@ -83,6 +86,7 @@ impl fmt::Display for CheckedAt {
         match self {
             CheckedAt::Element { input, index } => write!(f, "input {input} element {index:?}"),
             CheckedAt::Direction { direction } => write!(f, "direction {direction}"),
+            CheckedAt::RecordedGradient => write!(f, "the recorded gradient's value"),
         }
     }
 }
@@ -181,14 +185,21 @@ pub fn gradcheck<F>(f: F, inputs: &[Tensor], options: &GradcheckOptions) -> Grad
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let analytic = analytic_gradients(&f, inputs);
-    let comparisons = match &options.mode {
-        GradcheckMode::Elementwise => elementwise(&f, inputs, &analytic, options.step),
+    summarise(comparisons(&f, inputs, options), options)
+}
+
+/// Every comparison [`gradcheck`] makes, before they are summarised.
+fn comparisons<F>(f: &F, inputs: &[Tensor], options: &GradcheckOptions) -> Vec<Comparison>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let analytic = analytic_gradients(f, inputs);
+    match &options.mode {
+        GradcheckMode::Elementwise => elementwise(f, inputs, &analytic, options.step),
         GradcheckMode::Directions { count, seed } => {
-            along_directions(&f, inputs, &analytic, options.step, *count, *seed)
+            along_directions(f, inputs, &analytic, options.step, *count, *seed)
         }
-    };
-    summarise(comparisons, options)
+    }
 }
 
 /// [`gradcheck`] with the default options, panicking with the report if it fails.
@@ -210,7 +221,9 @@ where
 /// For fixed random weights `v` (one standard-normal tensor per input, from `seed`), the scalar
 /// `g(x) = Σᵢ ⟨vᵢ, ∇ᵢ f(x)⟩` is built with [`Var::backward_graph`], and [`gradcheck`] compares
 /// its gradient (a Hessian-vector product of `f`, taken by a second backward through the recorded
-/// first one) with central differences of `g`.
+/// first one) with central differences of `g`. One more comparison checks the recorded gradient's
+/// own value: `g(x)` against the central difference of `f` along `v`, so that a recorded rule
+/// that is off by a constant cannot pass unseen (its second derivative would still agree).
 ///
 /// ```
 /// use autograd::{gradcheck::gradgradcheck, GradcheckOptions, Tensor};
@@ -246,7 +259,24 @@ where
             .reduce(|total, term| total + term)
             .expect("gradgradcheck: at least one input is needed")
     });
-    gradcheck(weighted_gradient, inputs, options)
+    let mut comparisons = comparisons(&weighted_gradient, inputs, options);
+    let along_weights = |sign: f64| shifted(inputs, &weights, sign * options.step);
+    comparisons.push(Comparison {
+        at: CheckedAt::RecordedGradient,
+        analytic: evaluate(&weighted_gradient, inputs),
+        numeric: (evaluate(&f, &along_weights(1.0)) - evaluate(&f, &along_weights(-1.0)))
+            / (2.0 * options.step),
+    });
+    summarise(comparisons, options)
+}
+
+/// `inputs + distance · directions`, input by input.
+fn shifted(inputs: &[Tensor], directions: &[Tensor], distance: f64) -> Vec<Tensor> {
+    inputs
+        .iter()
+        .zip(directions)
+        .map(|(x, v)| x.zip_map(v, |x, v| x + distance * v))
+        .collect()
 }
 
 /// Checks a [`CustomOp`]'s backward rule against finite differences of its own forward at
@@ -385,13 +415,7 @@ where
                 .iter()
                 .map(|x| Tensor::randn(x.shape(), &mut rng))
                 .collect();
-            let moved = |sign: f64| -> Vec<Tensor> {
-                inputs
-                    .iter()
-                    .zip(&v)
-                    .map(|(x, v)| x.zip_map(v, |x, v| x + sign * step * v))
-                    .collect()
-            };
+            let moved = |sign: f64| shifted(inputs, &v, sign * step);
             let numeric = (evaluate(f, &moved(1.0)) - evaluate(f, &moved(-1.0))) / (2.0 * step);
             let analytic = analytic
                 .iter()
@@ -448,4 +472,60 @@ fn unflatten(mut flat: usize, dims: &[usize]) -> Vec<usize> {
         flat /= dim;
     }
     index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CustomOp;
+
+    /// x³ with a correct plain rule and a recorded rule that is off by `offset` in value only
+    /// (the offset does not depend on x, so the second derivative stays right).
+    struct Cube {
+        offset: f64,
+    }
+
+    impl CustomOp for Cube {
+        fn name(&self) -> &str {
+            "cube"
+        }
+        fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+            inputs[0].map(|x| x * x * x)
+        }
+        fn backward(&self, inputs: &[&Tensor], _: &Tensor, grad: &Tensor) -> Vec<Tensor> {
+            vec![grad.zip_map(inputs[0], |g, x| 3.0 * x * x * g)]
+        }
+        fn backward_recorded<'t>(
+            &self,
+            inputs: &[Var<'t>],
+            _: Var<'t>,
+            grad: Var<'t>,
+        ) -> Option<Vec<Var<'t>>> {
+            Some(vec![grad * inputs[0].square() * 3.0 + self.offset])
+        }
+    }
+
+    fn check(offset: f64) -> GradcheckReport {
+        let x = Tensor::from_vec(vec![-1.5, 0.5, 2.0], [3]);
+        gradgradcheck(
+            |vars| Var::custom(Arc::new(Cube { offset }), vars).sum(),
+            &[x],
+            3,
+            &GradcheckOptions::default(),
+        )
+    }
+
+    #[test]
+    fn gradgradcheck_passes_an_exact_recorded_rule() {
+        let report = check(0.0);
+        assert!(report.passed, "{report}");
+    }
+
+    #[test]
+    fn gradgradcheck_fails_a_recorded_rule_wrong_in_value_only() {
+        let report = check(0.5);
+        assert!(!report.passed, "{report}");
+        let worst = report.worst.expect("comparisons were made");
+        assert_eq!(worst.at, CheckedAt::RecordedGradient);
+    }
 }
