@@ -313,6 +313,7 @@ fn run(options: &Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    autograd::retain_freed_memory();
     let result = parse_options().and_then(|options| run(&options));
     match result {
         Ok(()) => ExitCode::SUCCESS,

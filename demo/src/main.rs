@@ -15,6 +15,8 @@ use demo::plot::LineLabels;
 use demo::{commands, moons, plot};
 
 fn main() -> ExitCode {
+    // Large data sets free and reallocate big tensors every pass: keep the pages for reuse.
+    autograd::retain_freed_memory();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
