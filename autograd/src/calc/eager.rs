@@ -101,6 +101,15 @@ impl<'a> Calc for Eager<'a> {
     fn slice(&self, a: &Value<'a>, axis: usize, start: usize, len: usize) -> Value<'a> {
         owned(a.slice_axis(axis, start, len))
     }
+    fn fused_slope(
+        &self,
+        a: &Value<'a>,
+        grad: &Value<'a>,
+        fused: impl Fn(f64, f64) -> f64,
+        _composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
+    ) -> Value<'a> {
+        owned(a.zip_map(grad, fused))
+    }
     fn constant_from(&self, a: &Value<'a>, make: impl FnOnce(&Tensor) -> Tensor) -> Value<'a> {
         owned(make(a))
     }

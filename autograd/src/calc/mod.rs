@@ -57,6 +57,20 @@ pub(crate) trait Calc {
     fn concat(&self, parts: &[Self::V], axis: usize) -> Self::V;
     fn slice(&self, a: &Self::V, axis: usize, start: usize, len: usize) -> Self::V;
 
+    /// `local(a, grad)` elementwise, where `a` and `grad` have one shape: a rule's "gradient times
+    /// local slope" in one pass. Eager mode evaluates `fused` on the numbers in a single loop (no
+    /// temporaries: on a large hidden layer this saves several full-size tensors); recording mode
+    /// records `composed`, the same formula written with ops, so that it can be differentiated
+    /// again. The two must compute the same thing; the rule that calls this states it once in
+    /// its doc comment.
+    fn fused_slope(
+        &self,
+        a: &Self::V,
+        grad: &Self::V,
+        fused: impl Fn(f64, f64) -> f64,
+        composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
+    ) -> Self::V;
+
     /// A value computed from `a`'s numbers that takes no gradient (a mask or a sign).
     fn constant_from(&self, a: &Self::V, make: impl FnOnce(&Tensor) -> Tensor) -> Self::V;
     /// A constant tensor.

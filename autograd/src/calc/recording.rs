@@ -88,6 +88,15 @@ impl<'t> Calc for Recording<'t> {
     fn slice(&self, a: &Var<'t>, axis: usize, start: usize, len: usize) -> Var<'t> {
         a.slice(axis, start, len)
     }
+    fn fused_slope(
+        &self,
+        a: &Var<'t>,
+        grad: &Var<'t>,
+        _fused: impl Fn(f64, f64) -> f64,
+        composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
+    ) -> Var<'t> {
+        composed(self, a, grad)
+    }
     fn constant_from(&self, a: &Var<'t>, make: impl FnOnce(&Tensor) -> Tensor) -> Var<'t> {
         let value = make(&a.value());
         self.tape.constant(value)

@@ -13,8 +13,13 @@ impl<'t> Var<'t> {
     }
 }
 
-/// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output.
+/// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output. Evaluated in one pass
+/// when eager (see [`Calc::fused_slope`]).
 pub(crate) fn backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    let one_minus_y = c.add_scalar(&c.neg(y), 1.0);
-    c.mul(&c.mul(grad_y, y), &one_minus_y)
+    c.fused_slope(
+        y,
+        grad_y,
+        |y, grad| grad * y * (1.0 - y),
+        |c, y, grad| c.mul(&c.mul(grad, y), &c.add_scalar(&c.neg(y), 1.0)),
+    )
 }

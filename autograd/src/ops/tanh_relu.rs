@@ -20,14 +20,26 @@ impl<'t> Var<'t> {
 }
 
 /// For `y = tanh x`: `dL/dx = dL/dy ⊙ (1 − y²)`, from the saved output (the tutorial's
-/// `1 - np.power(a1, 2)`).
+/// `1 - np.power(a1, 2)`). Evaluated in one pass when eager (see [`Calc::fused_slope`]).
 pub(crate) fn tanh_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    let slope = c.add_scalar(&c.neg(&c.mul(y, y)), 1.0);
-    c.mul(grad_y, &slope)
+    c.fused_slope(
+        y,
+        grad_y,
+        |y, grad| grad * (1.0 - y * y),
+        |c, y, grad| c.mul(grad, &c.add_scalar(&c.neg(&c.mul(y, y)), 1.0)),
+    )
 }
 
 /// For `y = max(x, 0)`: `dL/dx = dL/dy ⊙ [x > 0]`, with the subgradient 0 chosen at `x = 0`.
+/// The indicator is a constant (its derivative is 0 wherever it is defined).
 pub(crate) fn relu_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
-    let mask = c.constant_from(x, |x| x.map(|v| if v > 0.0 { 1.0 } else { 0.0 }));
-    c.mul(grad_y, &mask)
+    c.fused_slope(
+        x,
+        grad_y,
+        |x, grad| if x > 0.0 { grad } else { 0.0 },
+        |c, x, grad| {
+            let mask = c.constant_from(x, |x| x.map(|v| if v > 0.0 { 1.0 } else { 0.0 }));
+            c.mul(grad, &mask)
+        },
+    )
 }
