@@ -184,24 +184,40 @@ fn zip_rows(
     let is_row_of = |small: &Tensor, full: &Tensor| {
         full.shape == shape && !small.is_empty() && shape.dims().ends_with(small.dims())
     };
-    let mut data = Vec::with_capacity(shape.numel());
+    let mut data = vec![0.0; shape.numel()];
     if is_row_of(b, a) {
-        for chunk in a.data.chunks_exact(b.len()) {
-            data.extend(chunk.iter().zip(&b.data).map(|(&x, &y)| f(x, y)));
+        for (out, row) in data
+            .chunks_exact_mut(b.len())
+            .zip(a.data.chunks_exact(b.len()))
+        {
+            for ((o, &x), &y) in out.iter_mut().zip(row).zip(&b.data) {
+                *o = f(x, y);
+            }
         }
     } else if is_row_of(a, b) {
-        for chunk in b.data.chunks_exact(a.len()) {
-            data.extend(a.data.iter().zip(chunk).map(|(&x, &y)| f(x, y)));
+        for (out, row) in data
+            .chunks_exact_mut(a.len())
+            .zip(b.data.chunks_exact(a.len()))
+        {
+            for ((o, &x), &y) in out.iter_mut().zip(&a.data).zip(row) {
+                *o = f(x, y);
+            }
         }
     } else if is_column_of(b, a) {
         let width = a.dims().last().copied().unwrap_or(1).max(1);
-        for (chunk, &y) in a.data.chunks_exact(width).zip(&b.data) {
-            data.extend(chunk.iter().map(|&x| f(x, y)));
+        let rows = data.chunks_exact_mut(width).zip(a.data.chunks_exact(width));
+        for ((out, row), &y) in rows.zip(&b.data) {
+            for (o, &x) in out.iter_mut().zip(row) {
+                *o = f(x, y);
+            }
         }
     } else if is_column_of(a, b) {
         let width = b.dims().last().copied().unwrap_or(1).max(1);
-        for (&x, chunk) in a.data.iter().zip(b.data.chunks_exact(width)) {
-            data.extend(chunk.iter().map(|&y| f(x, y)));
+        let rows = data.chunks_exact_mut(width).zip(b.data.chunks_exact(width));
+        for ((out, row), &x) in rows.zip(&a.data) {
+            for (o, &y) in out.iter_mut().zip(row) {
+                *o = f(x, y);
+            }
         }
     } else {
         return None;

@@ -14,7 +14,7 @@ impl Tensor {
     /// If `axis` is not below the rank.
     #[track_caller]
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        self.reduce_lanes("sum_axis", axis, keepdim, |lane| lane.sum())
+        self.reduce_lanes("sum_axis", axis, keepdim, |lane| lane.iter().sum())
     }
 
     /// The maximum along `axis` (NaN if the lane holds one).
@@ -24,9 +24,9 @@ impl Tensor {
     #[track_caller]
     pub fn max_axis(&self, axis: usize, keepdim: bool) -> Tensor {
         self.reduce_lanes("max_axis", axis, keepdim, |lane| {
-            lane.fold(
+            lane.iter().fold(
                 f64::NEG_INFINITY,
-                |m, x| if x > m || x.is_nan() { x } else { m },
+                |m, &x| if x > m || x.is_nan() { x } else { m },
             )
         })
     }
@@ -114,17 +114,26 @@ impl Tensor {
         op: &str,
         axis: usize,
         keepdim: bool,
-        reduce: impl Fn(&mut dyn Iterator<Item = f64>) -> f64,
+        reduce: impl Fn(&[f64]) -> f64,
     ) -> Tensor {
         let (outer, len, inner) = self.lanes_of(op, axis);
-        let mut data = Vec::with_capacity(outer * inner);
-        for o in 0..outer {
-            for i in 0..inner {
-                let base = o * len * inner + i;
-                let mut lane = (0..len).map(|k| self.data[base + k * inner]);
-                data.push(reduce(&mut lane));
+        let data = if inner == 1 && len > 0 {
+            // The last axis: each lane is a contiguous run of the data.
+            self.data.chunks_exact(len).map(&reduce).collect()
+        } else {
+            let mut lane = vec![0.0; len];
+            let mut data = Vec::with_capacity(outer * inner);
+            for o in 0..outer {
+                for i in 0..inner {
+                    let base = o * len * inner + i;
+                    for (k, x) in lane.iter_mut().enumerate() {
+                        *x = self.data[base + k * inner];
+                    }
+                    data.push(reduce(&lane));
+                }
             }
-        }
+            data
+        };
         let shape = if keepdim {
             self.shape.with_axis_kept(axis)
         } else {
