@@ -5,6 +5,7 @@
 //!   are meaningful (away from the kinks of `relu` and `abs`, the poles of `log`, `sqrt` and `/`,
 //!   and the ties of `max`).
 //! - [`expr`]: random expression graphs over every op, with shared sub-expressions.
+//! - [`models`]: random small MLPs with data, for the whole-model properties.
 //! - [`probe`]: reducing any output to a scalar with fixed random weights.
 //! - [`check`]: running the public `gradcheck` inside a property.
 //! - [`custom`]: a user-defined op (softplus), correct and deliberately wrong.
@@ -17,6 +18,7 @@ pub mod check;
 pub mod config;
 pub mod custom;
 pub mod expr;
+pub mod models;
 pub mod operands;
 pub mod probe;
 pub mod recorded_softplus;

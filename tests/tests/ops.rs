@@ -7,90 +7,22 @@
 //! Central differences are accurate to about `h²·|f‴|/6 + ε·|f|/h`, which for the values drawn here
 //! (magnitudes below 3, at least 0.1 from any kink or pole) stays below 1e-7.
 
-use autograd::{GradcheckOptions, Tensor, Var};
+use autograd::{GradcheckOptions, Var};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use tests::check::{gradients_match, tolerances};
 use tests::config::config;
 use tests::custom::Softplus;
-use tests::probe::weighted_sum;
-use tests::shapes::{
-    broadcast_pair, broadcast_target, matmul_pair, matrix_shape, numel, shape, shape_with_axis,
-    size,
+use tests::operands::{
+    any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices, reshape_target,
+    tensor_axis_keepdim,
 };
-use tests::values::{away_from_zero, distinct, moderate, positive, uniform};
+use tests::probe::weighted_sum;
+use tests::shapes::{broadcast_pair, broadcast_target, matmul_pair, shape, shape_with_axis, size};
+use tests::values::{away_from_zero, distinct, moderate, positive};
 
 fn defaults() -> GradcheckOptions {
     GradcheckOptions::default()
-}
-
-/// Two tensors of shapes that broadcast together, both with values in `[-2, 2)`.
-fn broadcasting_operands() -> impl Strategy<Value = (Tensor, Tensor)> {
-    broadcast_pair().prop_flat_map(|(a, b)| (moderate(a), moderate(b)))
-}
-
-/// A tensor of rank 0 to 2 with values in `[-2, 2)`.
-fn any_tensor() -> impl Strategy<Value = Tensor> {
-    shape().prop_flat_map(moderate)
-}
-
-/// A tensor of rank 1 or 2, an axis of it, and whether to keep that axis.
-fn tensor_axis_keepdim(
-    values: fn(Vec<usize>) -> BoxedStrategy<Tensor>,
-) -> impl Strategy<Value = (Tensor, usize, bool)> {
-    shape_with_axis()
-        .prop_flat_map(move |dims| (0..dims.len(), any::<bool>(), values(dims)))
-        .prop_map(|(axis, keepdim, x)| (x, axis, keepdim))
-}
-
-fn moderate_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
-    moderate(dims).boxed()
-}
-
-fn distinct_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
-    distinct(dims).boxed()
-}
-
-/// Logits in `[-4, 4)`, wider than elsewhere to reach saturated softmax entries.
-fn logits_boxed(dims: Vec<usize>) -> BoxedStrategy<Tensor> {
-    uniform(dims, -4.0, 4.0).boxed()
-}
-
-/// A matrix and one column index per row.
-fn matrix_and_indices() -> impl Strategy<Value = (Tensor, Vec<usize>)> {
-    matrix_shape().prop_flat_map(|dims| (moderate(dims.clone()), vec(0..dims[1], dims[0])))
-}
-
-/// The dimensions a tensor of dimensions `dims` can be reshaped to, one picked by `choice`.
-fn reshape_target(dims: &[usize], choice: usize) -> Vec<usize> {
-    let count = numel(dims);
-    let mut reversed = dims.to_vec();
-    reversed.reverse();
-    let mut targets = vec![vec![count], vec![1, count], vec![count, 1], reversed];
-    if count == 1 {
-        targets.push(vec![]);
-    }
-    targets.swap_remove(choice % targets.len())
-}
-
-/// 2 or 3 tensors that join along `axis`: equal everywhere but on that axis.
-fn concat_parts() -> impl Strategy<Value = (Vec<Tensor>, usize)> {
-    (shape_with_axis(), 2..=3usize)
-        .prop_flat_map(|(dims, count)| {
-            let rank = dims.len();
-            (Just(dims), 0..rank, vec(size(), count))
-        })
-        .prop_flat_map(|(dims, axis, lengths)| {
-            let parts: Vec<_> = lengths
-                .into_iter()
-                .map(|length| {
-                    let mut part = dims.clone();
-                    part[axis] = length;
-                    moderate(part)
-                })
-                .collect();
-            (parts, Just(axis))
-        })
 }
 
 proptest! {
@@ -291,7 +223,7 @@ proptest! {
 
     #[test]
     fn sum_axis_grad_matches_finite_differences(
-        (x, axis, keepdim) in tensor_axis_keepdim(moderate_boxed),
+        (x, axis, keepdim) in tensor_axis_keepdim(moderate),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].sum_axis(axis, keepdim), seed), &[x], &defaults())?;
@@ -299,7 +231,7 @@ proptest! {
 
     #[test]
     fn mean_axis_grad_matches_finite_differences(
-        (x, axis, keepdim) in tensor_axis_keepdim(moderate_boxed),
+        (x, axis, keepdim) in tensor_axis_keepdim(moderate),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].mean_axis(axis, keepdim), seed), &[x], &defaults())?;
@@ -307,7 +239,7 @@ proptest! {
 
     #[test]
     fn max_axis_grad_matches_finite_differences(
-        (x, axis, keepdim) in tensor_axis_keepdim(distinct_boxed),
+        (x, axis, keepdim) in tensor_axis_keepdim(distinct),
         seed in any::<u64>(),
     ) {
         // Distinct values (gaps above 0.02) keep every lane's maximum unique under the step.
@@ -316,7 +248,7 @@ proptest! {
 
     #[test]
     fn logsumexp_grad_matches_finite_differences(
-        (x, axis, keepdim) in tensor_axis_keepdim(logits_boxed),
+        (x, axis, keepdim) in tensor_axis_keepdim(logits),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].logsumexp(axis, keepdim), seed), &[x], &defaults())?;
@@ -324,7 +256,7 @@ proptest! {
 
     #[test]
     fn softmax_grad_matches_finite_differences(
-        (x, axis, _) in tensor_axis_keepdim(logits_boxed),
+        (x, axis, _) in tensor_axis_keepdim(logits),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].softmax(axis), seed), &[x], &defaults())?;
@@ -332,7 +264,7 @@ proptest! {
 
     #[test]
     fn log_softmax_grad_matches_finite_differences(
-        (x, axis, _) in tensor_axis_keepdim(logits_boxed),
+        (x, axis, _) in tensor_axis_keepdim(logits),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].log_softmax(axis), seed), &[x], &defaults())?;

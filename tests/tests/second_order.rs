@@ -20,13 +20,10 @@
 
 use autograd::gradcheck::gradgradcheck;
 use autograd::{GradcheckOptions, Tensor, Var};
-use nn::{Activation, Init, Mlp, Reduction};
-use proptest::collection::vec;
 use proptest::prelude::*;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use tests::config::config;
 use tests::expr::{Graph, NodeOp, graph};
+use tests::models::{ModelCase, ModelLimits, model_case};
 use tests::operands::{
     any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices, reshape_target,
     scatter_operands, slice_operands, stack_parts, tensor_axis_keepdim,
@@ -537,104 +534,16 @@ proptest! {
     }
 }
 
-/// A small random model, the data to evaluate its objective on and the point to check at.
-#[derive(Clone, Debug)]
-struct ModelCase {
-    /// Layer sizes: inputs, 1 or 2 hidden widths, outputs (1 output is the binary form).
-    sizes: Vec<usize>,
-    /// One activation per hidden layer.
-    activations: Vec<Activation>,
-    /// The examples, `[N, inputs]`.
-    features: Tensor,
-    /// One class per example.
-    labels: Vec<usize>,
-    /// The parameters, in the model's order `W1, b1, W2, b2, ...`.
-    parameters: Vec<Tensor>,
-    /// Sum or mean over the examples.
-    reduction: Reduction,
-    /// The L2 strength.
-    reg: f64,
-}
-
-fn model_case() -> impl Strategy<Value = ModelCase> {
-    (
-        1..=3usize,
-        vec(
-            (1..=4usize, prop::sample::select(Activation::ALL.to_vec())),
-            1..=2,
-        ),
-        1..=3usize,
-        1..=4usize,
-    )
-        .prop_flat_map(|(inputs, hidden, outputs, examples)| {
-            let mut sizes = vec![inputs];
-            sizes.extend(hidden.iter().map(|&(width, _)| width));
-            sizes.push(outputs);
-            let activations: Vec<Activation> = hidden.iter().map(|&(_, act)| act).collect();
-            (
-                Just(sizes),
-                Just(activations),
-                moderate(vec![examples, inputs]),
-                vec(0..outputs.max(2), examples),
-                any::<u64>(),
-                prop::sample::select(vec![Reduction::Sum, Reduction::Mean]),
-                0.001..0.1f64,
-            )
-        })
-        .prop_map(
-            |(sizes, activations, features, labels, seed, reduction, reg)| {
-                let mut rng = StdRng::seed_from_u64(seed);
-                let model = Mlp::with_activations(&sizes, &activations, Init::Tutorial, &mut rng);
-                // The model's own draw for the weights; the biases (zero at initialisation) are
-                // drawn too, so that the check does not only see the point of initialisation.
-                let parameters = model
-                    .params()
-                    .iter()
-                    .map(|(_, tensor)| {
-                        if tensor.rank() == 1 {
-                            Tensor::rand_uniform(tensor.shape(), -0.5, 0.5, &mut rng)
-                        } else {
-                            tensor.clone()
-                        }
-                    })
-                    .collect();
-                ModelCase {
-                    sizes,
-                    activations,
-                    features,
-                    labels,
-                    parameters,
-                    reduction,
-                    reg,
-                }
-            },
-        )
-}
-
-impl ModelCase {
-    fn model(&self) -> Mlp {
-        let mut rng = StdRng::seed_from_u64(0);
-        Mlp::with_activations(&self.sizes, &self.activations, Init::Tutorial, &mut rng)
-    }
-
-    /// The smallest `|z|` entering a relu, computed layer by layer on plain tensors.
-    fn relu_margin(&self) -> f64 {
-        let mut hidden = self.features.clone();
-        let mut margin = f64::INFINITY;
-        for (layer, pair) in self.parameters.chunks(2).enumerate() {
-            let z = hidden.matmul(&pair[0]).zip_map(&pair[1], |z, b| z + b);
-            hidden = match self.activations.get(layer) {
-                Some(Activation::Relu) => {
-                    margin = z.data().iter().fold(margin, |m, v| m.min(v.abs()));
-                    z.map(|v| v.max(0.0))
-                }
-                Some(Activation::Tanh) => z.map(f64::tanh),
-                Some(Activation::Sigmoid) => z.map(|v| 1.0 / (1.0 + (-v).exp())),
-                None => z,
-            };
-        }
-        margin
-    }
+/// Small random MLPs (second-order checks cost more): 1 or 2 hidden layers of width 1 to 4.
+fn small_model_case() -> impl Strategy<Value = ModelCase> {
+    model_case(ModelLimits {
+        inputs: 1..=3,
+        hidden_layers: 1..=2,
+        width: 1..=4,
+        outputs: 1..=3,
+        examples: 1..=4,
+        reg: 0.001..0.1,
+    })
 }
 
 proptest! {
@@ -642,7 +551,7 @@ proptest! {
 
     #[test]
     fn a_random_mlp_objective_with_l2_has_second_derivatives_matching_finite_differences(
-        case in model_case(),
+        case in small_model_case(),
         seed in any::<u64>(),
     ) {
         // A relu input within 1e-4 of its kink would let the finite difference straddle it.
