@@ -6,6 +6,8 @@
 //! passes; elementwise maps over 600 (200×3) and 6.4M (100000×64) elements; softmax rows; and
 //! `sum_to` for bias gradients.
 
+#[path = "support/config.rs"]
+mod config;
 use autograd::{Layout, Shape, Tensor};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -13,7 +15,6 @@ use criterion::{
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::hint::black_box;
-use std::time::Duration;
 
 fn random(dims: &[usize], seed: u64) -> Tensor {
     Tensor::randn(Shape::new(dims), &mut StdRng::seed_from_u64(seed))
@@ -134,16 +135,9 @@ fn rows_and_reductions(c: &mut Criterion) {
     group.finish();
 }
 
-fn short() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = benches;
-    config = short();
+    config = config::short();
     targets = matmul, elementwise, rows_and_reductions
 }
 criterion_main!(benches);

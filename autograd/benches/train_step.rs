@@ -9,10 +9,11 @@
 #[path = "support/mlp.rs"]
 mod mlp;
 
+#[path = "support/config.rs"]
+mod config;
 use autograd::Tape;
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 
 fn train_step(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
@@ -53,16 +54,9 @@ fn train_step(c: &mut Criterion) {
     group.finish();
 }
 
-fn short() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = benches;
-    config = short();
+    config = config::short();
     targets = train_step
 }
 criterion_main!(benches);
