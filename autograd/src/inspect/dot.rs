@@ -60,6 +60,14 @@ mod tests {
         );
         assert!(dot.contains("%3 exp"));
         assert!(dot.contains("fillcolor=\"#c8e6c9\"") && dot.contains("fillcolor=\"#eeeeee\""));
-        assert!(dot.contains("grad [2.0000]") || dot.contains("grad [40.1711]"));
+        // d(e^(x·c))/dx = c·e^(x·c) = 2·e³ at x = 1.5; the output's own gradient is 1.
+        assert!(
+            dot.contains("%0 var\\n[]\\nvalue [1.5000]\\ngrad [40.1711]"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("%3 exp\\n[]\\nvalue [20.0855]\\ngrad [1.0000]"),
+            "{dot}"
+        );
     }
 }
