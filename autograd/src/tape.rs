@@ -25,12 +25,13 @@ impl fmt::Display for NodeId {
     }
 }
 
-/// The ids of a node's inputs: none, one, two, or (for concatenation and custom ops) any number.
+/// The ids of a node's inputs: none, one, two, three, or (for concatenation and custom ops) any number.
 #[derive(Clone, Debug)]
 pub(crate) enum Inputs {
     None,
     One([NodeId; 1]),
     Two([NodeId; 2]),
+    Three([NodeId; 3]),
     Many(Arc<[NodeId]>),
 }
 
@@ -40,6 +41,7 @@ impl Inputs {
             Inputs::None => &[],
             Inputs::One(ids) => ids,
             Inputs::Two(ids) => ids,
+            Inputs::Three(ids) => ids,
             Inputs::Many(ids) => ids,
         }
     }

@@ -241,6 +241,29 @@ fn matmul_grad_matches_finite_differences() {
 }
 
 #[test]
+fn affine_grad_matches_finite_differences() {
+    // [40, 30]·[30, 20] takes the blocked GEMM (which starts from the bias rows); the others the
+    // plain loops, including the narrow dot kernel ([3, 12]·[12, 2]).
+    let cases: &[(&[usize], &[usize], &[usize])] = &[
+        (&[1, 1], &[1, 1], &[1]),
+        (&[3, 4], &[4, 2], &[2]),
+        (&[3, 12], &[12, 2], &[1, 2]),
+        (&[5, 2], &[2, 6], &[1, 6]),
+        (&[40, 30], &[30, 20], &[20]),
+        (&[4], &[4, 3], &[3]),
+    ];
+    for (seed, &(x, w, b)) in cases.iter().enumerate() {
+        let seed = seed as u64;
+        let inputs = [normal(x, seed), normal(w, 50 + seed), normal(b, 90 + seed)];
+        check(
+            &format!("{x:?} · {w:?} + {b:?}"),
+            |v| weighted(v[0].affine(v[1], v[2])),
+            &inputs,
+        );
+    }
+}
+
+#[test]
 fn transpose_grad_matches_finite_differences() {
     for dims in [&[][..], &[5], &[1, 4], &[3, 4]] {
         check(

@@ -58,6 +58,47 @@ fn matmul_of_mismatched_inner_dimensions_panics() {
 }
 
 #[test]
+fn affine_of_mismatched_shapes_names_all_three_and_the_line() {
+    let cases: [(&[usize], &[usize], &[usize], &str); 4] = [
+        (
+            &[200, 2],
+            &[3, 4],
+            &[4],
+            "affine: [200, 2] · [3, 4] + [4]: inner dimensions 2 and 3 differ",
+        ),
+        (
+            &[200, 2],
+            &[2, 3],
+            &[2],
+            "affine: [200, 2] · [2, 3] + [2]: the bias must be a row of 3 values, [3] or [1, 3]",
+        ),
+        (
+            &[200, 2],
+            &[2, 3],
+            &[200, 3],
+            "affine: [200, 2] · [2, 3] + [200, 3]: the bias must be a row of 3 values",
+        ),
+        (
+            &[2, 2, 2],
+            &[2, 3],
+            &[3],
+            "affine: [2, 2, 2] · [2, 3] + [3]: the input must have rank 1 or 2 and the weights rank 2, not 3 and 2",
+        ),
+    ];
+    for (x, w, b, expected) in cases {
+        let line = Cell::new(0);
+        let message = panic_message(|| {
+            let tape = Tape::new();
+            let (x, w) = (tape.var(Tensor::zeros(x)), tape.var(Tensor::zeros(w)));
+            let b = tape.var(Tensor::zeros(b));
+            line.set(line!() + 1);
+            let _ = x.affine(w, b);
+        });
+        assert_names(&message, &[expected], line.get());
+    }
+}
+
+#[test]
 fn matmul_of_a_rank_three_operand_names_the_ranks() {
     let line = Cell::new(0);
     let message = panic_message(|| {

@@ -165,6 +165,23 @@ fn matmul_second_derivatives_match_finite_differences() {
 }
 
 #[test]
+fn affine_second_derivatives_match_finite_differences() {
+    let cases: &[(&[usize], &[usize], &[usize])] = &[
+        (&[3, 4], &[4, 2], &[2]),
+        (&[40, 30], &[30, 20], &[1, 20]),
+        (&[4], &[4, 3], &[3]),
+    ];
+    for (seed, &(x, w, b)) in cases.iter().enumerate() {
+        let seed = seed as u64;
+        check_second_order(
+            &format!("{x:?} · {w:?} + {b:?}"),
+            |v| weighted(v[0].affine(v[1], v[2])),
+            &[normal(x, seed), normal(w, 50 + seed), normal(b, 90 + seed)],
+        );
+    }
+}
+
+#[test]
 fn transpose_second_derivatives_match_finite_differences() {
     check_second_order(
         "transpose",

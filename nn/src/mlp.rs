@@ -201,7 +201,7 @@ impl Mlp {
         for layer in 1..=self.layers() {
             let weights = vars.get(&weight_name(layer));
             let bias = vars.get(&bias_name(layer));
-            let z = hidden.matmul(weights) + bias;
+            let z = hidden.affine(weights, bias);
             hidden = match self.activations.get(layer - 1) {
                 Some(activation) => activation.apply(z),
                 None => z,

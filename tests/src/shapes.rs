@@ -87,6 +87,26 @@ pub fn matmul_pair() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
     )
 }
 
+/// The dimensions of an affine map's operands, `[m, k]·[k, n] + [n]`: the input of rank 1 or 2,
+/// the bias shaped `[n]` or `[1, n]`.
+pub fn affine_triple() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<usize>)> {
+    (size(), size(), size(), any::<bool>(), any::<bool>()).prop_map(
+        |(rows, inner, columns, input_is_vector, bias_is_matrix)| {
+            let input = if input_is_vector {
+                vec![inner]
+            } else {
+                vec![rows, inner]
+            };
+            let bias = if bias_is_matrix {
+                vec![1, columns]
+            } else {
+                vec![columns]
+            };
+            (input, vec![inner, columns], bias)
+        },
+    )
+}
+
 /// The number of elements of a shape.
 pub fn numel(dims: &[usize]) -> usize {
     dims.iter().product()

@@ -18,7 +18,9 @@ use tests::operands::{
     tensor_axis_keepdim,
 };
 use tests::probe::weighted_sum;
-use tests::shapes::{broadcast_pair, broadcast_target, matmul_pair, shape, shape_with_axis, size};
+use tests::shapes::{
+    affine_triple, broadcast_pair, broadcast_target, matmul_pair, shape, shape_with_axis, size,
+};
 use tests::values::{away_from_zero, distinct, moderate, positive};
 
 fn defaults() -> GradcheckOptions {
@@ -169,6 +171,15 @@ proptest! {
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].matmul(v[1]), seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn affine_grad_matches_finite_differences(
+        (x, w, b) in affine_triple()
+            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(|v| weighted_sum(v[0].affine(v[1], v[2]), seed), &[x, w, b], &defaults())?;
     }
 
     #[test]

@@ -31,7 +31,7 @@ use tests::operands::{
 use tests::probe::weighted_sum;
 use tests::recorded_softplus::{Planted, RecordedSoftplus};
 use tests::second_check::second_order_matches;
-use tests::shapes::{broadcast_pair, broadcast_target, matmul_pair, shape};
+use tests::shapes::{affine_triple, broadcast_pair, broadcast_target, matmul_pair, shape};
 use tests::values::{away_from_zero, distinct, moderate, positive};
 
 /// Cases per op: each costs two evaluations of a recorded backward per input element, still
@@ -214,6 +214,15 @@ proptest! {
         seed in any::<u64>(),
     ) {
         second_order_matches(|v| curved_sum(v[0].matmul(v[1]), seed), &[a, b], seed, &defaults())?;
+    }
+
+    #[test]
+    fn affine_second_derivatives_match_finite_differences(
+        (x, w, b) in affine_triple()
+            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        seed in any::<u64>(),
+    ) {
+        second_order_matches(|v| curved_sum(v[0].affine(v[1], v[2]), seed), &[x, w, b], seed, &defaults())?;
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn tape_gradients(
     let layers = vars.len() / 2;
     let mut activation = tape.constant(batch.features.clone());
     for layer in 0..layers {
-        let z = activation.matmul(vars[2 * layer]) + vars[2 * layer + 1];
+        let z = activation.affine(vars[2 * layer], vars[2 * layer + 1]);
         activation = if layer + 1 < layers { z.tanh() } else { z };
     }
     let data_loss = -activation.log_softmax(1).pick(&batch.labels).sum();
@@ -67,13 +67,14 @@ pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<T
     let mut hidden: Vec<Tensor> = Vec::with_capacity(layers - 1);
     for layer in 0..layers - 1 {
         let input = hidden.last().unwrap_or(&batch.features);
-        let z = input.matmul(&params[2 * layer]);
-        hidden.push(z.zip_map(&params[2 * layer + 1], |z, b| z + b).tanh());
+        hidden.push(
+            input
+                .affine(&params[2 * layer], &params[2 * layer + 1])
+                .tanh(),
+        );
     }
     let last_input = hidden.last().unwrap_or(&batch.features);
-    let logits = last_input
-        .matmul(&params[2 * layers - 2])
-        .zip_map(&params[2 * layers - 1], |z, b| z + b);
+    let logits = last_input.affine(&params[2 * layers - 2], &params[2 * layers - 1]);
     let log_probs = logits.log_softmax_axis(1);
     let classes = log_probs.dims()[1];
     let mut data_loss = 0.0;

@@ -5,6 +5,7 @@
 
 mod abs;
 mod add;
+mod affine;
 mod broadcast;
 mod concat;
 pub(crate) mod custom;
@@ -56,6 +57,8 @@ pub(crate) enum Op {
     Sigmoid,
     Relu,
     MatMul,
+    /// `x · W + b`, inputs `[x, W, b]`.
+    Affine,
     Transpose,
     Reshape,
     BroadcastTo,
@@ -117,6 +120,7 @@ impl Op {
             Op::Sigmoid => "sigmoid",
             Op::Relu => "relu",
             Op::MatMul => "matmul",
+            Op::Affine => "affine",
             Op::Transpose => "transpose",
             Op::Reshape => "reshape",
             Op::BroadcastTo => "broadcast_to",
@@ -184,6 +188,15 @@ pub(crate) fn backward<C: Calc>(
         Op::Mul => emit_pair(mul::backward(c, &x(0), &x(1), g, pair)),
         Op::Div => emit_pair(div::backward(c, &x(0), &x(1), &y(), g, pair)),
         Op::MatMul => emit_pair(matmul::backward(c, &x(0), &x(1), g, pair)),
+        Op::Affine => {
+            let needs = [needs(0), needs(1), needs(2)];
+            let grads = affine::backward(c, &x(0), &x(1), &x(2), g, needs);
+            for (i, grad) in grads.into_iter().enumerate() {
+                if let Some(grad) = grad {
+                    emit(i, grad);
+                }
+            }
+        }
         Op::Neg => emit(0, add::neg_backward(c, g)),
         Op::AddScalar(_) => emit(0, g.clone()),
         Op::MulScalar(factor) => emit(0, scalar::mul_scalar_backward(c, g, *factor)),

@@ -17,6 +17,14 @@ fn uses_plain_loops(layout_a: Layout, [m, k, n]: [usize; 3]) -> bool {
     m * k * n <= SMALL_PRODUCT || narrow || (layout_a == Layout::AsIs && k <= SHORT_INNER)
 }
 
+/// Whether `bias` is a row of `n` values that broadcasts over the rows of an `[m, n]` output.
+fn is_bias_row(bias: &Tensor, n: usize) -> bool {
+    match bias.dims() {
+        [len] | [1, len] => *len == n,
+        _ => false,
+    }
+}
+
 /// How a rank-2 operand is read by [`Tensor::matmul_with`]: as stored, or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
@@ -43,9 +51,52 @@ impl Tensor {
     /// If either operand is not rank 2 or the inner dimensions differ.
     #[track_caller]
     pub fn matmul_with(&self, layout_a: Layout, other: &Tensor, layout_b: Layout) -> Tensor {
+        self.product(layout_a, other, layout_b, None, "matmul")
+    }
+
+    /// The affine map of a dense layer, `self · weights + bias` with the bias row added to every
+    /// row: `[m, k] · [k, n] + [n] → [m, n]` (the bias may also be shaped `[1, n]`).
+    ///
+    /// One pass over the output instead of two: small products add the bias to each row as it
+    /// is finished (so the rounding is exactly that of the product followed by the sum); the
+    /// blocked GEMM starts from the bias rows instead of zeros.
+    ///
+    /// # Panics
+    /// If `self` or `weights` is not rank 2, the inner dimensions differ, or `bias` is not a
+    /// row of `n` values.
+    #[track_caller]
+    pub fn affine(&self, weights: &Tensor, bias: &Tensor) -> Tensor {
+        let n = weights.dims().get(1).copied().unwrap_or(0);
+        assert!(
+            is_bias_row(bias, n) && weights.rank() == 2,
+            "affine: {} · {} + {}: the bias must be a row of {n} values, [{n}] or [1, {n}]",
+            self.shape,
+            weights.shape,
+            bias.shape
+        );
+        self.product(
+            Layout::AsIs,
+            weights,
+            Layout::AsIs,
+            Some(bias.data()),
+            "affine",
+        )
+    }
+
+    /// `op(self) · op(other)`, plus `bias` on every row when given (only with `layout_a` as
+    /// stored, the affine map's case).
+    #[track_caller]
+    fn product(
+        &self,
+        layout_a: Layout,
+        other: &Tensor,
+        layout_b: Layout,
+        bias: Option<&[f64]>,
+        op: &str,
+    ) -> Tensor {
         assert!(
             self.rank() == 2 && other.rank() == 2,
-            "matmul: {} · {}: both operands must be rank 2",
+            "{op}: {} · {}: both operands must be rank 2",
             self.shape,
             other.shape
         );
@@ -53,34 +104,41 @@ impl Tensor {
         let b = StridedMatrix::new(other, layout_b);
         assert_eq!(
             a.cols, b.rows,
-            "matmul: {} · {}: inner dimensions {} and {} differ",
+            "{op}: {} · {}: inner dimensions {} and {} differ",
             self.shape, other.shape, a.cols, b.rows
         );
+        debug_assert!(bias.is_none() || layout_a == Layout::AsIs);
         let (m, k, n) = (a.rows, a.cols, b.cols);
-        let mut out = vec![0.0; m * n];
         if uses_plain_loops(layout_a, [m, k, n]) {
-            plain_product(self, layout_a, other, layout_b, &mut out, [m, k, n]);
-        } else {
-            // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
-            // buffers, and the strides stay inside them for every index below (m, k, n).
-            unsafe {
-                matrixmultiply::dgemm(
-                    m,
-                    k,
-                    n,
-                    1.0,
-                    a.data.as_ptr(),
-                    a.row_stride as isize,
-                    a.col_stride as isize,
-                    b.data.as_ptr(),
-                    b.row_stride as isize,
-                    b.col_stride as isize,
-                    0.0,
-                    out.as_mut_ptr(),
-                    n as isize,
-                    1,
-                );
-            }
+            let mut out = vec![0.0; m * n];
+            plain_product(self, layout_a, other, layout_b, bias, &mut out, [m, k, n]);
+            return Tensor::from_vec(out, [m, n]);
+        }
+        // The GEMM computes `C ← A·B + beta·C`: start from the bias rows with beta 1, or from
+        // nothing with beta 0 (the GEMM then never reads C, so it need not be zeroed).
+        let (mut out, beta) = match bias {
+            Some(bias) => (bias.repeat(m), 1.0),
+            None => (vec![0.0; m * n], 0.0),
+        };
+        // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
+        // buffers, and the strides stay inside them for every index below (m, k, n).
+        unsafe {
+            matrixmultiply::dgemm(
+                m,
+                k,
+                n,
+                1.0,
+                a.data.as_ptr(),
+                a.row_stride as isize,
+                a.col_stride as isize,
+                b.data.as_ptr(),
+                b.row_stride as isize,
+                b.col_stride as isize,
+                beta,
+                out.as_mut_ptr(),
+                n as isize,
+                1,
+            );
         }
         Tensor::from_vec(out, [m, n])
     }
@@ -141,8 +199,8 @@ impl<'a> StridedMatrix<'a> {
     }
 }
 
-/// `out = op(a) · op(b)` by plain loops that read every operand along contiguous rows (see
-/// [`uses_plain_loops`] for when). A transposed `b` is copied into row order first: in the
+/// `out = op(a) · op(b) (+ bias on every row)` by plain loops that read every operand along
+/// contiguous rows (see [`uses_plain_loops`] for when); `out` starts zeroed. A transposed `b` is copied into row order first: in the
 /// products a network makes it is a weight matrix, the smallest operand. Large products are
 /// split by rows of the output across threads.
 fn plain_product(
@@ -150,10 +208,16 @@ fn plain_product(
     layout_a: Layout,
     b: &Tensor,
     layout_b: Layout,
+    bias: Option<&[f64]>,
     out: &mut [f64],
     [m, k, n]: [usize; 3],
 ) {
-    if m == 0 || n == 0 || k == 0 {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        // An empty sum: each row is the bias alone (or stays zero).
+        out.chunks_exact_mut(n).for_each(|row| add_bias(row, bias));
         return;
     }
     let shape = [m, k, n];
@@ -175,6 +239,7 @@ fn plain_product(
                 for (o, column) in out_row.iter_mut().zip(columns.chunks_exact(k)) {
                     *o = dot(a_row, column);
                 }
+                add_bias(out_row, bias);
             }
         });
         return;
@@ -193,11 +258,11 @@ fn plain_product(
         Layout::AsIs => for_row_blocks(out, n, m * k * n, |first_row, block| {
             let a = &a[first_row * k..];
             match n {
-                1 => rows_times_rows::<1>(a, b, block, shape),
-                2 => rows_times_rows::<2>(a, b, block, shape),
-                3 => rows_times_rows::<3>(a, b, block, shape),
-                4 => rows_times_rows::<4>(a, b, block, shape),
-                _ => rows_times_rows::<0>(a, b, block, shape),
+                1 => rows_times_rows::<1>(a, b, bias, block, shape),
+                2 => rows_times_rows::<2>(a, b, bias, block, shape),
+                3 => rows_times_rows::<3>(a, b, bias, block, shape),
+                4 => rows_times_rows::<4>(a, b, bias, block, shape),
+                _ => rows_times_rows::<0>(a, b, bias, block, shape),
             }
         }),
         Layout::Transposed => match n {
@@ -228,18 +293,30 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
     (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
 }
 
-/// `out[i, :] = Σₚ a[i, p] · b[p, :]` with `a` stored `[m, k]` and `b` stored `[k, n]`.
+/// `out[i, :] = Σₚ a[i, p] · b[p, :] (+ bias)` with `a` stored `[m, k]` and `b` stored `[k, n]`.
 /// `WIDTH` is `n` when known at compile time, 0 otherwise.
 #[inline(always)]
 fn rows_times_rows<const WIDTH: usize>(
     a: &[f64],
     b: &[f64],
+    bias: Option<&[f64]>,
     out: &mut [f64],
     [_, k, n]: [usize; 3],
 ) {
     for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
         for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
             axpy::<WIDTH>(out_row, a_ip, b_row);
+        }
+        add_bias(out_row, bias);
+    }
+}
+
+/// Adds the bias row, when there is one, to a finished row of the output.
+#[inline(always)]
+fn add_bias(out_row: &mut [f64], bias: Option<&[f64]>) {
+    if let Some(bias) = bias {
+        for (o, b) in out_row.iter_mut().zip(bias) {
+            *o += b;
         }
     }
 }
@@ -368,6 +445,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn affine_equals_the_product_plus_the_bias_on_every_kernel() {
+        // The plain loops add the bias to each finished row, so they round exactly as the
+        // product followed by the sum does; the blocked GEMM ([70, 40]·[40, 90]) starts from
+        // the bias, which rounds differently but no worse.
+        let shapes = [
+            (3, 4, 5),
+            (5000, 64, 2),
+            (40000, 9, 3),
+            (3000, 2, 64),
+            (200, 2, 3),
+            (70, 40, 90),
+            (4, 0, 3),
+        ];
+        for (m, k, n) in shapes {
+            let (a, w) = (counting(m, k, 0.2), counting(k, n, 0.6));
+            let bias = counting(1, n, 0.4);
+            let product = if uses_plain_loops(Layout::AsIs, [m, k, n]) {
+                a.matmul(&w)
+            } else {
+                naive(&a, &w)
+            };
+            let expected = product.zip_map(&bias, |z, b| z + b);
+            for bias in [bias.clone(), Tensor::from_vec(bias.data().to_vec(), [n])] {
+                let got = a.affine(&w, &bias);
+                assert_eq!(got.dims(), &[m, n]);
+                let exact = uses_plain_loops(Layout::AsIs, [m, k, n]);
+                for (x, y) in got.data().iter().zip(expected.data()) {
+                    let tolerance = if exact { 0.0 } else { 1e-13 * k as f64 };
+                    assert!((x - y).abs() <= tolerance, "({m}, {k}, {n}): {x} vs {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "affine: [4, 2] · [2, 3] + [2, 3]: the bias must be a row of 3")]
+    fn affine_rejects_a_bias_that_is_not_one_row() {
+        let _ = Tensor::zeros([4, 2]).affine(&Tensor::zeros([2, 3]), &Tensor::zeros([2, 3]));
     }
 
     #[test]
