@@ -59,7 +59,14 @@ fn matmul_of_mismatched_inner_dimensions_panics() {
 
 #[test]
 fn affine_of_mismatched_shapes_names_all_three_and_the_line() {
-    let cases: [(&[usize], &[usize], &[usize], &str); 4] = [
+    /// The input, weight and bias shapes, and the message they must give.
+    type Case = (
+        &'static [usize],
+        &'static [usize],
+        &'static [usize],
+        &'static str,
+    );
+    let cases: [Case; 4] = [
         (
             &[200, 2],
             &[3, 4],
