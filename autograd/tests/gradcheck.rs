@@ -466,6 +466,20 @@ fn pick_grad_matches_finite_differences() {
 }
 
 #[test]
+fn softmax_cross_entropy_grad_matches_finite_differences() {
+    check(
+        "softmax_cross_entropy [4, 3]",
+        |v| weighted(v[0].softmax_cross_entropy(&[0, 2, 1, 2])),
+        &[normal(&[4, 3], 26)],
+    );
+    check(
+        "softmax_cross_entropy [5, 2]",
+        |v| v[0].softmax_cross_entropy(&[1, 0, 0, 1, 1]).sum(),
+        &[normal(&[5, 2], 27)],
+    );
+}
+
+#[test]
 fn scatter_grad_matches_finite_differences() {
     check(
         "scatter [4] into 3 columns",

@@ -327,6 +327,15 @@ fn pick_second_derivatives_match_finite_differences() {
 }
 
 #[test]
+fn softmax_cross_entropy_second_derivatives_match_finite_differences() {
+    check_second_order(
+        "softmax_cross_entropy",
+        |v| curved(v[0].softmax_cross_entropy(&[0, 2, 1, 2])),
+        &[normal(&[4, 3], 26)],
+    );
+}
+
+#[test]
 fn scatter_second_derivatives_match_finite_differences() {
     check_second_order(
         "scatter",

@@ -57,8 +57,9 @@ impl FromStr for Reduction {
 /// Softmax cross-entropy of `logits` `[N, C]` against class `labels` (one per row, each below
 /// `C`): `−log softmax(logits)[r, labels[r]]` per row, reduced by `reduction`.
 ///
-/// Computed through `log_softmax`, which shifts each row by its maximum, so large logits neither
-/// overflow nor lose the small differences between classes.
+/// Computed by autograd's `softmax_cross_entropy` op (the same numbers as
+/// `−logits.log_softmax(1).pick(labels)`), which shifts each row by its maximum, so large logits
+/// neither overflow nor lose the small differences between classes.
 ///
 /// # Panics
 /// If `logits` is not rank 2, there is not one label per row, or a label is not below `C`.
@@ -68,8 +69,7 @@ pub fn softmax_cross_entropy<'t>(
     labels: &[usize],
     reduction: Reduction,
 ) -> Var<'t> {
-    let log_probs = logits.log_softmax(1);
-    reduction.apply(-log_probs.pick(labels))
+    reduction.apply(logits.softmax_cross_entropy(labels))
 }
 
 /// Binary cross-entropy of one logit per example against labels 0 or 1:

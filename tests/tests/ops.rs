@@ -290,6 +290,18 @@ proptest! {
     }
 
     #[test]
+    fn softmax_cross_entropy_grad_matches_finite_differences(
+        (x, labels) in matrix_and_indices(),
+        seed in any::<u64>(),
+    ) {
+        gradients_match(
+            |v| weighted_sum(v[0].softmax_cross_entropy(&labels), seed),
+            std::slice::from_ref(&x),
+            &defaults(),
+        )?;
+    }
+
+    #[test]
     fn scatter_grad_matches_finite_differences(
         (x, indices, columns) in (size(), size()).prop_flat_map(|(rows, columns)| {
             (moderate(vec![rows]), vec(0..columns, rows), Just(columns))

@@ -372,6 +372,19 @@ proptest! {
     }
 
     #[test]
+    fn softmax_cross_entropy_second_derivatives_match_finite_differences(
+        (x, labels) in matrix_and_indices(),
+        seed in any::<u64>(),
+    ) {
+        second_order_matches(
+            |v| curved_sum(v[0].softmax_cross_entropy(&labels), seed),
+            std::slice::from_ref(&x),
+            seed,
+            &defaults(),
+        )?;
+    }
+
+    #[test]
     fn scatter_second_derivatives_match_finite_differences(
         (x, indices, columns) in scatter_operands(),
         seed in any::<u64>(),

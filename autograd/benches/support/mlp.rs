@@ -41,7 +41,7 @@ pub fn tape_gradients(
         let z = activation.affine(vars[2 * layer], vars[2 * layer + 1]);
         activation = if layer + 1 < layers { z.tanh() } else { z };
     }
-    let data_loss = -activation.log_softmax(1).pick(&batch.labels).sum();
+    let data_loss = activation.softmax_cross_entropy(&batch.labels).sum();
     let mut penalty = vars[0].square().sum();
     for layer in 1..layers {
         penalty = penalty + vars[2 * layer].square().sum();

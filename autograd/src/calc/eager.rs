@@ -110,6 +110,17 @@ impl<'a> Calc for Eager<'a> {
     ) -> Value<'a> {
         owned(a.zip_map(grad, fused))
     }
+    fn fused<const N: usize>(
+        &self,
+        operands: [&Value<'a>; N],
+        kernel: impl FnOnce([&Tensor; N]) -> Tensor,
+        _composed: impl FnOnce(&Self, [&Value<'a>; N]) -> Value<'a>,
+    ) -> Value<'a> {
+        owned(kernel(operands.map(|operand| operand.as_ref())))
+    }
+    fn softmax(&self, a: &Value<'a>, axis: usize) -> Value<'a> {
+        owned(a.softmax_axis(axis))
+    }
     fn constant_from(&self, a: &Value<'a>, make: impl FnOnce(&Tensor) -> Tensor) -> Value<'a> {
         owned(make(a))
     }

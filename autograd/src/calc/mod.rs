@@ -71,6 +71,21 @@ pub(crate) trait Calc {
         composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
     ) -> Self::V;
 
+    /// A rule's whole result from its operands: eager mode runs `kernel` on the tensors (one
+    /// pass where the formula would make several temporaries, e.g. a per-row reduction
+    /// broadcast back); recording mode records `composed`, the same formula written with ops,
+    /// so that it can be differentiated again. As with [`fused_slope`](Calc::fused_slope), the
+    /// two must compute the same thing, and the rule that calls this states it once.
+    fn fused<const N: usize>(
+        &self,
+        operands: [&Self::V; N],
+        kernel: impl FnOnce([&Tensor; N]) -> Tensor,
+        composed: impl FnOnce(&Self, [&Self::V; N]) -> Self::V,
+    ) -> Self::V;
+
+    /// `softmax(a)` along `axis`.
+    fn softmax(&self, a: &Self::V, axis: usize) -> Self::V;
+
     /// A value computed from `a`'s numbers that takes no gradient (a mask or a sign).
     fn constant_from(&self, a: &Self::V, make: impl FnOnce(&Tensor) -> Tensor) -> Self::V;
     /// A constant tensor.

@@ -97,6 +97,17 @@ impl<'t> Calc for Recording<'t> {
     ) -> Var<'t> {
         composed(self, a, grad)
     }
+    fn fused<const N: usize>(
+        &self,
+        operands: [&Var<'t>; N],
+        _kernel: impl FnOnce([&Tensor; N]) -> Tensor,
+        composed: impl FnOnce(&Self, [&Var<'t>; N]) -> Var<'t>,
+    ) -> Var<'t> {
+        composed(self, operands)
+    }
+    fn softmax(&self, a: &Var<'t>, axis: usize) -> Var<'t> {
+        a.softmax(axis)
+    }
     fn constant_from(&self, a: &Var<'t>, make: impl FnOnce(&Tensor) -> Tensor) -> Var<'t> {
         let value = make(&a.value());
         self.tape.constant(value)

@@ -8,6 +8,7 @@ mod add;
 mod affine;
 mod broadcast;
 mod concat;
+mod cross_entropy;
 pub(crate) mod custom;
 mod div;
 mod exp_log;
@@ -84,6 +85,9 @@ pub(crate) enum Op {
     Pick {
         indices: Arc<[usize]>,
     },
+    SoftmaxCrossEntropy {
+        labels: Arc<[usize]>,
+    },
     Scatter {
         indices: Arc<[usize]>,
         columns: usize,
@@ -131,6 +135,7 @@ impl Op {
             Op::Softmax { .. } => "softmax",
             Op::LogSoftmax { .. } => "log_softmax",
             Op::Pick { .. } => "pick",
+            Op::SoftmaxCrossEntropy { .. } => "softmax_cross_entropy",
             Op::Scatter { .. } => "scatter",
             Op::Concat { .. } => "concat",
             Op::Slice { .. } => "slice",
@@ -223,6 +228,7 @@ pub(crate) fn backward<C: Calc>(
         Op::Softmax { axis } => emit(0, softmax::softmax_backward(c, &y(), g, *axis)),
         Op::LogSoftmax { axis } => emit(0, softmax::log_softmax_backward(c, &y(), g, *axis)),
         Op::Pick { indices } => emit(0, pick::pick_backward(c, &x(0), g, indices)),
+        Op::SoftmaxCrossEntropy { labels } => emit(0, cross_entropy::backward(c, &x(0), g, labels)),
         Op::Scatter { indices, .. } => emit(0, pick::scatter_backward(c, g, indices)),
         Op::Concat { axis } => {
             let sizes: Vec<Shape> = (0..inputs.len()).map(|i| c.shape(&x(i))).collect();

@@ -39,6 +39,7 @@ pub(crate) fn replay<'t>(op: &Op, inputs: &[Var<'t>], output_shape: crate::Shape
         Op::Softmax { axis } => x.softmax(*axis),
         Op::LogSoftmax { axis } => x.log_softmax(*axis),
         Op::Pick { indices } => x.pick_shared(indices.clone()),
+        Op::SoftmaxCrossEntropy { labels } => x.softmax_cross_entropy_shared(labels.clone()),
         Op::Scatter { indices, columns } => x.scatter_shared(indices.clone(), *columns),
         Op::Concat { axis } => Var::concat(inputs, *axis),
         Op::Slice { axis, start } => x.slice(*axis, *start, output_shape.dims()[*axis]),

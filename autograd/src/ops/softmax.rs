@@ -38,7 +38,15 @@ pub(crate) fn softmax_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V, axis: us
 /// For `y = log_softmax(x)` along an axis: `dL/dx = dL/dy − exp(y) ⊙ Σ_axis dL/dy`, from
 /// `∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ` with `softmax(x) = exp(y)`. With the cross-entropy's one-hot
 /// upstream gradient this is the tutorial's `delta3 = probs − onehot(y)`.
+///
+/// Eager mode computes it lane by lane in one kernel; recording mode records the formula.
 pub(crate) fn log_softmax_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V, axis: usize) -> C::V {
-    let total = c.sum_axis(grad_y, axis, true);
-    c.sub(grad_y, &c.mul(&c.exp(y), &total))
+    c.fused(
+        [y, grad_y],
+        |[y, grad_y]| y.log_softmax_slope(grad_y, axis),
+        |c, [y, grad_y]| {
+            let total = c.sum_axis(grad_y, axis, true);
+            c.sub(grad_y, &c.mul(&c.exp(y), &total))
+        },
+    )
 }

@@ -151,10 +151,11 @@ impl Tensor {
         let mut out = vec![0.0; shape.numel()];
         let width = out.len();
         if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
-            for chunk in self.data.chunks_exact(width) {
-                for (o, x) in out.iter_mut().zip(chunk) {
-                    *o += x;
-                }
+            match width {
+                2 => sum_rows::<2>(&self.data, &mut out),
+                3 => sum_rows::<3>(&self.data, &mut out),
+                4 => sum_rows::<4>(&self.data, &mut out),
+                _ => sum_rows::<0>(&self.data, &mut out),
             }
             return Tensor { shape, data: out };
         }
@@ -170,6 +171,28 @@ impl Tensor {
         });
         Tensor { shape, data: out }
     }
+}
+
+/// `out[j] = Σᵢ rows[i·w + j]`, the column sums of `rows` read as rows of `w = out.len()` values
+/// (how a bias's gradient is reduced). Rows `WIDTH` wide (when not 0) are summed in registers;
+/// either way each column is summed from zero in row order, so the rounding is the same.
+#[inline(always)]
+fn sum_rows<const WIDTH: usize>(rows: &[f64], out: &mut [f64]) {
+    if WIDTH == 0 {
+        for row in rows.chunks_exact(out.len()) {
+            for (o, x) in out.iter_mut().zip(row) {
+                *o += x;
+            }
+        }
+        return;
+    }
+    let mut sums = [0.0; WIDTH];
+    for row in rows.chunks_exact(WIDTH) {
+        for j in 0..WIDTH {
+            sums[j] += row[j];
+        }
+    }
+    out.copy_from_slice(&sums);
 }
 
 /// The common cases of broadcasting, zipped chunk by chunk: a row (a bias, say) repeated over the

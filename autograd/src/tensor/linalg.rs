@@ -303,11 +303,50 @@ fn rows_times_rows<const WIDTH: usize>(
     out: &mut [f64],
     [_, k, n]: [usize; 3],
 ) {
-    for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
-        for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
-            axpy::<WIDTH>(out_row, a_ip, b_row);
+    if WIDTH == 0 {
+        for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
+            for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+                axpy::<0>(out_row, a_ip, b_row);
+            }
+            add_bias(out_row, bias);
         }
-        add_bias(out_row, bias);
+        return;
+    }
+    // A row this narrow is summed in registers and stored once: accumulating in memory would
+    // wait on each store before the next add. The sums start at zero and run over p in order,
+    // and the bias comes last, so the rounding is the same as the loop above.
+    match bias {
+        Some(bias) => {
+            let bias: [f64; WIDTH] = std::array::from_fn(|j| bias[j]);
+            narrow_rows::<WIDTH>(a, b, out, k, |sums| {
+                for j in 0..WIDTH {
+                    sums[j] += bias[j];
+                }
+            });
+        }
+        None => narrow_rows::<WIDTH>(a, b, out, k, |_| {}),
+    }
+}
+
+/// `out[i, :] = finish(Σₚ a[i, p] · b[p, :])` for rows of a known `WIDTH`, summed in registers.
+#[inline(always)]
+fn narrow_rows<const WIDTH: usize>(
+    a: &[f64],
+    b: &[f64],
+    out: &mut [f64],
+    k: usize,
+    finish: impl Fn(&mut [f64; WIDTH]),
+) {
+    let b = &b[..k * WIDTH];
+    for (out_row, a_row) in out.chunks_exact_mut(WIDTH).zip(a.chunks_exact(k)) {
+        let mut sums = [0.0; WIDTH];
+        for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(WIDTH)) {
+            for j in 0..WIDTH {
+                sums[j] += a_ip * b_row[j];
+            }
+        }
+        finish(&mut sums);
+        out_row.copy_from_slice(&sums);
     }
 }
 
@@ -330,6 +369,21 @@ fn columns_times_rows<const WIDTH: usize>(
     out: &mut [f64],
     [m, _, n]: [usize; 3],
 ) {
+    if WIDTH > 0 && m <= NARROW {
+        // The whole output (at most 4×4) is summed in registers and stored once.
+        let mut sums = [[0.0; WIDTH]; NARROW];
+        for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(WIDTH)) {
+            for (row_sums, &a_iq) in sums.iter_mut().zip(a_row) {
+                for j in 0..WIDTH {
+                    row_sums[j] += a_iq * b_row[j];
+                }
+            }
+        }
+        for (out_row, row_sums) in out.chunks_exact_mut(WIDTH).zip(&sums) {
+            out_row.copy_from_slice(row_sums);
+        }
+        return;
+    }
     for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
         for (out_row, &a_iq) in out.chunks_exact_mut(n).zip(a_row) {
             axpy::<WIDTH>(out_row, a_iq, b_row);

@@ -6,6 +6,7 @@ mod layout;
 mod linalg;
 mod random;
 mod reduce;
+mod softmax;
 mod transcendental;
 
 pub use linalg::Layout;

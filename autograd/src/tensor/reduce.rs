@@ -1,6 +1,15 @@
-//! Reductions along an axis: sum, max, argmax, log-sum-exp, and the softmax family built on them.
+//! Reductions along an axis (sum, max, argmax), and picking one element per row.
 
 use super::Tensor;
+
+/// The maximum of a lane, NaN if it holds one, −∞ if it is empty.
+#[inline(always)]
+pub(super) fn lane_max(lane: &[f64]) -> f64 {
+    lane.iter().fold(
+        f64::NEG_INFINITY,
+        |m, &x| if x > m || x.is_nan() { x } else { m },
+    )
+}
 
 impl Tensor {
     /// The sum of all elements.
@@ -23,12 +32,7 @@ impl Tensor {
     /// If `axis` is not below the rank, or the axis has size 0.
     #[track_caller]
     pub fn max_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        self.reduce_lanes("max_axis", axis, keepdim, |lane| {
-            lane.iter().fold(
-                f64::NEG_INFINITY,
-                |m, &x| if x > m || x.is_nan() { x } else { m },
-            )
-        })
+        self.reduce_lanes("max_axis", axis, keepdim, lane_max)
     }
 
     /// The index of the maximum along `axis` (the first one on ties), for each lane in row-major order.
@@ -54,51 +58,8 @@ impl Tensor {
         indices
     }
 
-    /// `log Σ exp(x)` along `axis`, computed as `m + log Σ exp(x − m)` with `m` the lane's maximum so
-    /// that large logits do not overflow.
     #[track_caller]
-    pub fn logsumexp_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        let (shift, exps) = self.shifted_exponentials("logsumexp", axis);
-        let mut totals = exps.sum_axis(axis, keepdim);
-        let logs = totals.ln();
-        for ((total, log), shift) in totals.data.iter_mut().zip(&logs.data).zip(&shift.data) {
-            *total = shift + log;
-        }
-        totals
-    }
-
-    /// `exp(x) / Σ exp(x)` along `axis`, shifted by the lane's maximum for stability.
-    #[track_caller]
-    pub fn softmax_axis(&self, axis: usize) -> Tensor {
-        let (_, exps) = self.shifted_exponentials("softmax", axis);
-        let totals = exps.sum_axis(axis, true);
-        exps.zip_map(&totals, |e, total| e / total)
-    }
-
-    /// `x − log Σ exp(x)` along `axis`, stable for large logits.
-    #[track_caller]
-    pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
-        // (x − m) − log Σ exp(x − m): subtracting the shift first keeps small differences exact.
-        let (shift, exps) = self.shifted_exponentials("log_softmax", axis);
-        let log_totals = exps.sum_axis(axis, true).ln();
-        let shifted = self.zip_map(&shift, |x, m| x - m);
-        shifted.zip_map(&log_totals, |d, log_total| d - log_total)
-    }
-
-    /// The stabilising shift of each lane along `axis` (its maximum, or 0 when that is not finite,
-    /// so that infinities propagate as numpy's would instead of turning into `inf − inf`), kept
-    /// with size 1 on the axis, and `exp(x − shift)`.
-    #[track_caller]
-    fn shifted_exponentials(&self, op: &str, axis: usize) -> (Tensor, Tensor) {
-        self.lanes_of(op, axis);
-        let mut shift = self.max_axis(axis, true);
-        shift.map_in_place(|m| if m.is_finite() { m } else { 0.0 });
-        let exps = self.zip_map(&shift, |x, m| x - m).exp();
-        (shift, exps)
-    }
-
-    #[track_caller]
-    fn lanes_of(&self, op: &str, axis: usize) -> (usize, usize, usize) {
+    pub(super) fn lanes_of(&self, op: &str, axis: usize) -> (usize, usize, usize) {
         assert!(
             axis < self.rank(),
             "{op}: axis {axis} is out of range for shape {}",
@@ -180,7 +141,7 @@ impl Tensor {
     }
 
     #[track_caller]
-    fn rows_and_cols(&self, op: &str, indices: &[usize]) -> (usize, usize) {
+    pub(super) fn rows_and_cols(&self, op: &str, indices: &[usize]) -> (usize, usize) {
         assert!(
             self.rank() == 2 && self.dims()[0] == indices.len(),
             "{op}: shape {} does not have one row per index ({} indices)",
@@ -220,29 +181,6 @@ mod tests {
         assert_eq!(grid().max_axis(1, false).data(), &[5.0, 6.0]);
         assert_eq!(grid().argmax_axis(1), vec![1, 2]);
         assert_eq!(grid().argmax_axis(0), vec![1, 0, 1]);
-    }
-
-    #[test]
-    fn softmax_family_is_stable_on_huge_logits() {
-        let logits = Tensor::from_rows(&[[1e4, 0.0], [-1e4, -1e4]]);
-        let soft = logits.softmax_axis(1);
-        assert_eq!(soft.data(), &[1.0, 0.0, 0.5, 0.5]);
-        let log_soft = logits.log_softmax_axis(1);
-        assert_eq!(
-            log_soft.data(),
-            &[0.0, -1e4, -std::f64::consts::LN_2, -std::f64::consts::LN_2]
-        );
-        let lse = logits.logsumexp_axis(1, false);
-        assert_eq!(lse.data(), &[1e4, -1e4 + std::f64::consts::LN_2]);
-    }
-
-    #[test]
-    fn softmax_along_axis_zero_normalises_columns() {
-        let soft = grid().softmax_axis(0);
-        let column_sums = soft.sum_axis(0, false);
-        for total in column_sums.data() {
-            assert!((total - 1.0).abs() < 1e-15);
-        }
     }
 
     #[test]

@@ -25,18 +25,23 @@ impl Tensor {
         self.map_slice(fastmath::sigmoid_slice)
     }
 
-    /// Applies a slice kernel into fresh storage, without zeroing it first (these tensors can hold
-    /// millions of elements).
+    /// Applies a slice kernel into fresh storage.
     fn map_slice(&self, kernel: fn(&[f64], &mut [MaybeUninit<f64>])) -> Tensor {
-        let len = self.len();
-        let mut data = Vec::with_capacity(len);
-        kernel(&self.data, &mut data.spare_capacity_mut()[..len]);
-        // SAFETY: every fastmath slice kernel writes each element of its output, and the first
-        // `len` elements of the capacity are that output.
-        unsafe { data.set_len(len) };
         Tensor {
             shape: self.shape,
-            data,
+            data: map_vec(&self.data, kernel),
         }
     }
+}
+
+/// `kernel` applied to `input` into fresh storage, without zeroing it first (these tensors can
+/// hold millions of elements).
+pub(super) fn map_vec(input: &[f64], kernel: fn(&[f64], &mut [MaybeUninit<f64>])) -> Vec<f64> {
+    let len = input.len();
+    let mut output = Vec::with_capacity(len);
+    kernel(input, &mut output.spare_capacity_mut()[..len]);
+    // SAFETY: every fastmath slice kernel writes each element of its output, and the first
+    // `len` elements of the capacity are that output.
+    unsafe { output.set_len(len) };
+    output
 }

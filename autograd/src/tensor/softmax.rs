@@ -1,0 +1,264 @@
+//! The softmax family along an axis (log-sum-exp, softmax, log-softmax) and softmax
+//! cross-entropy, all shifted by each lane's maximum so that large logits do not overflow.
+
+use super::Tensor;
+use super::reduce::lane_max;
+use super::transcendental::map_vec;
+use crate::fastmath;
+
+/// The lanes along the last axis, shifted for stability, with their exponentials and totals.
+struct LastAxisLanes {
+    /// The lane length.
+    len: usize,
+    /// `x − m`, with `m` the lane's maximum (0 when that is not finite).
+    shifted: Vec<f64>,
+    /// `exp(x − m)`.
+    exps: Vec<f64>,
+    /// `Σ exp(x − m)` per lane.
+    totals: Vec<f64>,
+}
+
+impl LastAxisLanes {
+    /// The lanes of `len` values in `data`; `WIDTH` is `len` when known at compile time, else 0.
+    #[inline(always)]
+    fn of<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes {
+        let len = if WIDTH == 0 { len } else { WIDTH };
+        let mut shifted = Vec::with_capacity(data.len());
+        for lane in data.chunks_exact(len) {
+            let shift = stabilising_shift(lane);
+            shifted.extend(lane.iter().map(|x| x - shift));
+        }
+        let exps = map_vec(&shifted, fastmath::exp_slice);
+        let totals = exps
+            .chunks_exact(len)
+            .map(|lane| lane.iter().sum())
+            .collect();
+        LastAxisLanes {
+            len,
+            shifted,
+            exps,
+            totals,
+        }
+    }
+}
+
+/// The maximum of a lane (NaN if it holds one), or 0 when that is not finite, so that
+/// infinities propagate as numpy's would instead of turning into `inf − inf`.
+#[inline(always)]
+fn stabilising_shift(lane: &[f64]) -> f64 {
+    let max = lane_max(lane);
+    if max.is_finite() { max } else { 0.0 }
+}
+
+impl Tensor {
+    /// `log Σ exp(x)` along `axis`, computed as `m + log Σ exp(x − m)` with `m` the lane's maximum so
+    /// that large logits do not overflow.
+    #[track_caller]
+    pub fn logsumexp_axis(&self, axis: usize, keepdim: bool) -> Tensor {
+        let (shift, exps) = self.shifted_exponentials("logsumexp", axis);
+        let mut totals = exps.sum_axis(axis, keepdim);
+        let logs = totals.ln();
+        for ((total, log), shift) in totals.data.iter_mut().zip(&logs.data).zip(&shift.data) {
+            *total = shift + log;
+        }
+        totals
+    }
+
+    /// `exp(x) / Σ exp(x)` along `axis`, shifted by the lane's maximum for stability.
+    #[track_caller]
+    pub fn softmax_axis(&self, axis: usize) -> Tensor {
+        if let Some(lanes) = self.last_axis_lanes("softmax", axis) {
+            let mut exps = lanes.exps;
+            for (lane, total) in exps.chunks_exact_mut(lanes.len).zip(&lanes.totals) {
+                lane.iter_mut().for_each(|e| *e /= total);
+            }
+            return Tensor::from_vec(exps, self.shape);
+        }
+        let (_, exps) = self.shifted_exponentials("softmax", axis);
+        let totals = exps.sum_axis(axis, true);
+        exps.zip_map(&totals, |e, total| e / total)
+    }
+
+    /// `x − log Σ exp(x)` along `axis`, stable for large logits.
+    #[track_caller]
+    pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
+        // (x − m) − log Σ exp(x − m): subtracting the shift first keeps small differences exact.
+        if let Some(lanes) = self.last_axis_lanes("log_softmax", axis) {
+            let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
+            let mut shifted = lanes.shifted;
+            for (lane, log_total) in shifted.chunks_exact_mut(lanes.len).zip(&log_totals) {
+                lane.iter_mut().for_each(|d| *d -= log_total);
+            }
+            return Tensor::from_vec(shifted, self.shape);
+        }
+        let (shift, exps) = self.shifted_exponentials("log_softmax", axis);
+        let log_totals = exps.sum_axis(axis, true).ln();
+        let shifted = self.zip_map(&shift, |x, m| x - m);
+        shifted.zip_map(&log_totals, |d, log_total| d - log_total)
+    }
+
+    /// For the last axis (each lane a contiguous run of the data, the common case): the lanes
+    /// shifted by their stabilising shifts, their exponentials and the lanes' totals, in one
+    /// pass per quantity and the same arithmetic as [`shifted_exponentials`](Self::shifted_exponentials)
+    /// followed by a sum. `None` for any other axis, or lanes of length 0.
+    #[track_caller]
+    fn last_axis_lanes(&self, op: &str, axis: usize) -> Option<LastAxisLanes> {
+        let (_, len, inner) = self.lanes_of(op, axis);
+        if inner != 1 || len == 0 {
+            return None;
+        }
+        // Lanes as narrow as the tutorial's two classes get loops unrolled for their width.
+        Some(match len {
+            2 => LastAxisLanes::of::<2>(&self.data, len),
+            3 => LastAxisLanes::of::<3>(&self.data, len),
+            4 => LastAxisLanes::of::<4>(&self.data, len),
+            _ => LastAxisLanes::of::<0>(&self.data, len),
+        })
+    }
+
+    /// The stabilising shift of each lane along `axis` (its maximum, or 0 when that is not finite,
+    /// so that infinities propagate as numpy's would instead of turning into `inf − inf`), kept
+    /// with size 1 on the axis, and `exp(x − shift)`.
+    #[track_caller]
+    fn shifted_exponentials(&self, op: &str, axis: usize) -> (Tensor, Tensor) {
+        self.lanes_of(op, axis);
+        let mut shift = self.max_axis(axis, true);
+        shift.map_in_place(|m| if m.is_finite() { m } else { 0.0 });
+        let exps = self.zip_map(&shift, |x, m| x - m).exp();
+        (shift, exps)
+    }
+
+    /// The softmax cross-entropy of each row of `[m, C]` logits against its class:
+    /// `−log softmax(x)[r, labels[r]] = log Σⱼ exp(x[r, j]) − x[r, labels[r]]`, a rank-1 tensor of
+    /// `m` losses. Exactly the negated [`log_softmax_axis`](Tensor::log_softmax_axis)`(1)` picked at
+    /// the labels, in one pass.
+    ///
+    /// # Panics
+    /// If `self` is not rank 2, there is not one label per row, or a label is not below `C`.
+    #[track_caller]
+    pub fn softmax_cross_entropy(&self, labels: &[usize]) -> Tensor {
+        let (rows, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
+        let Some(lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
+            // No columns, hence no rows (every label would be out of range).
+            return Tensor::zeros([rows]);
+        };
+        let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
+        // −((x − m) − log Σ) is (log Σ − (x − m)) exactly: IEEE subtraction is antisymmetric.
+        let losses = labels
+            .iter()
+            .zip(&log_totals)
+            .enumerate()
+            .map(|(row, (&label, log_total))| log_total - lanes.shifted[row * columns + label])
+            .collect();
+        Tensor::from_vec(losses, [rows])
+    }
+
+    /// `grad[r]·(softmax(x[r, :]) − onehot(labels[r]))` for every row `r` of `[m, C]` logits
+    /// and an upstream gradient of `m` values: the backward kernel of
+    /// [`Var::softmax_cross_entropy`](crate::Var::softmax_cross_entropy).
+    #[track_caller]
+    pub(crate) fn softmax_cross_entropy_slope(&self, labels: &[usize], grad: &Tensor) -> Tensor {
+        let (_, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
+        let Some(lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
+            return self.clone();
+        };
+        let mut slopes = lanes.exps;
+        let rows = slopes.chunks_exact_mut(columns).zip(&lanes.totals);
+        for (((lane, total), &label), &g) in rows.zip(labels).zip(grad.data()) {
+            lane.iter_mut().for_each(|e| *e /= total);
+            lane[label] -= 1.0;
+            lane.iter_mut().for_each(|e| *e *= g);
+        }
+        Tensor::from_vec(slopes, self.shape)
+    }
+
+    /// `grad − exp(y)·Σ grad` along `axis`, where `y` (this tensor) is a log-softmax output: the
+    /// backward kernel of [`Var::log_softmax`](crate::Var::log_softmax), in one pass per lane
+    /// along the last axis.
+    #[track_caller]
+    pub(crate) fn log_softmax_slope(&self, grad: &Tensor, axis: usize) -> Tensor {
+        let (_, len, inner) = self.lanes_of("log_softmax", axis);
+        if inner != 1 || len == 0 {
+            let total = grad.sum_axis(axis, true);
+            return grad.zip_map(&self.exp().zip_map(&total, |p, t| p * t), |g, pt| g - pt);
+        }
+        let mut slopes = map_vec(&self.data, fastmath::exp_slice);
+        let lanes = slopes
+            .chunks_exact_mut(len)
+            .zip(grad.data.chunks_exact(len));
+        for (lane, grad_lane) in lanes {
+            let total: f64 = grad_lane.iter().sum();
+            for (p, &g) in lane.iter_mut().zip(grad_lane) {
+                *p = g - *p * total;
+            }
+        }
+        Tensor::from_vec(slopes, self.shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Tensor {
+        Tensor::from_rows(&[[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+    }
+
+    #[test]
+    fn softmax_family_is_stable_on_huge_logits() {
+        let logits = Tensor::from_rows(&[[1e4, 0.0], [-1e4, -1e4]]);
+        let soft = logits.softmax_axis(1);
+        assert_eq!(soft.data(), &[1.0, 0.0, 0.5, 0.5]);
+        let log_soft = logits.log_softmax_axis(1);
+        assert_eq!(
+            log_soft.data(),
+            &[0.0, -1e4, -std::f64::consts::LN_2, -std::f64::consts::LN_2]
+        );
+        let lse = logits.logsumexp_axis(1, false);
+        assert_eq!(lse.data(), &[1e4, -1e4 + std::f64::consts::LN_2]);
+    }
+
+    #[test]
+    fn softmax_along_axis_zero_normalises_columns() {
+        let soft = grid().softmax_axis(0);
+        let column_sums = soft.sum_axis(0, false);
+        for total in column_sums.data() {
+            assert!((total - 1.0).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn softmax_cross_entropy_is_the_negated_log_softmax_at_the_labels() {
+        for logits in [
+            grid(),
+            Tensor::from_rows(&[[1e4, 0.0], [-1e4, -1e4], [0.3, -0.2]]),
+        ] {
+            let labels: Vec<usize> = (0..logits.dims()[0]).map(|r| r % 2).collect();
+            let expected = logits.log_softmax_axis(1).pick_per_row(&labels).map(|x| -x);
+            assert_eq!(logits.softmax_cross_entropy(&labels), expected);
+        }
+    }
+
+    #[test]
+    fn the_cross_entropy_slope_is_probabilities_minus_one_hot() {
+        let logits = grid();
+        let grad = Tensor::from_vec(vec![2.0, -0.5], [2]);
+        let slope = logits.softmax_cross_entropy_slope(&[1, 2], &grad);
+        let probs = logits.softmax_axis(1);
+        for (r, (label, g)) in [(1, 2.0), (2, -0.5)].into_iter().enumerate() {
+            for j in 0..3 {
+                let onehot = if j == label { 1.0 } else { 0.0 };
+                let expected = g * (probs[[r, j]] - onehot);
+                assert!((slope[[r, j]] - expected).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "softmax_cross_entropy: index 3 in row 1 is out of range for shape [2, 3]"
+    )]
+    fn softmax_cross_entropy_rejects_a_label_out_of_range() {
+        let _ = grid().softmax_cross_entropy(&[0, 3]);
+    }
+}
