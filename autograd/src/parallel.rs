@@ -1,28 +1,22 @@
-//! Splitting large kernels across the machine's cores with scoped threads.
-
-use std::sync::OnceLock;
+//! Splitting large kernels across the machine's cores, on rayon's pool of threads.
 
 /// Below this many elements of work, starting threads costs more than it saves.
 pub(crate) const PARALLEL_THRESHOLD: usize = 1 << 17;
 
-/// How many threads large kernels use: the available parallelism, at most 8.
+/// How many threads large kernels use: those of rayon's pool (one per core by default), which
+/// is started once and kept, so that a kernel neither spawns threads nor allocates to use them.
 pub(crate) fn threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, |count| count.get())
-            .min(8)
-    })
+    rayon::current_num_threads()
 }
 
 /// Runs `work(first_row, rows)` over `output` cut into one contiguous block of whole rows (of
 /// `width` elements) per thread, or over all of it on this thread when `cost` (elements of work)
 /// is small or there is one core.
-pub(crate) fn for_row_blocks(
-    output: &mut [f64],
+pub(crate) fn for_row_blocks<T: Send>(
+    output: &mut [T],
     width: usize,
     cost: usize,
-    work: impl Fn(usize, &mut [f64]) + Sync,
+    work: impl Fn(usize, &mut [T]) + Sync,
 ) {
     let rows = output.len().checked_div(width).unwrap_or(0);
     let threads = threads().min(rows.max(1));
@@ -30,13 +24,38 @@ pub(crate) fn for_row_blocks(
         work(0, output);
         return;
     }
-    let rows_per_block = rows.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (block, chunk) in output.chunks_mut(rows_per_block * width).enumerate() {
-            let work = &work;
-            scope.spawn(move || work(block * rows_per_block, chunk));
-        }
-    });
+    split_rows(output, width, 0, threads, &work);
+}
+
+/// Splits `output` (whole rows of `width`, the first being `first_row`) into `parts` blocks of
+/// about equal size and runs `work` on each, halving recursively with `rayon::join`.
+fn split_rows<T: Send>(
+    output: &mut [T],
+    width: usize,
+    first_row: usize,
+    parts: usize,
+    work: &(impl Fn(usize, &mut [T]) + Sync),
+) {
+    if parts <= 1 {
+        work(first_row, output);
+        return;
+    }
+    let rows = output.len() / width;
+    let left_parts = parts / 2;
+    let left_rows = rows * left_parts / parts;
+    let (left, right) = output.split_at_mut(left_rows * width);
+    rayon::join(
+        || split_rows(left, width, first_row, left_parts, work),
+        || {
+            split_rows(
+                right,
+                width,
+                first_row + left_rows,
+                parts - left_parts,
+                work,
+            )
+        },
+    );
 }
 
 /// Runs `work(input_block, output_block)` over matching blocks of two slices of one length, one
@@ -51,11 +70,28 @@ pub(crate) fn for_blocks<T: Send>(
         work(input, output);
         return;
     }
-    let block = input.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (input, output) in input.chunks(block).zip(output.chunks_mut(block)) {
-            let work = &work;
-            scope.spawn(move || work(input, output));
-        }
+    for_row_blocks(output, 1, input.len(), |first, block| {
+        work(&input[first..first + block.len()], block)
     });
+}
+
+/// `reduce(rows_block, partial)` for one block of whole rows (of `width`) per thread, each
+/// writing its own `width` partial results, then added into `out` (which holds `width` zeros)
+/// in block order; all on this thread when `rows` is short.
+pub(crate) fn sum_row_blocks(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64])) {
+    let width = out.len();
+    if rows.len() < PARALLEL_THRESHOLD || threads() == 1 || width == 0 {
+        reduce(rows, out);
+        return;
+    }
+    let half = (rows.len() / width).div_ceil(2) * width;
+    let (left, right) = rows.split_at(half.min(rows.len()));
+    let mut right_sums = vec![0.0; width];
+    rayon::join(
+        || sum_row_blocks(left, out, reduce),
+        || sum_row_blocks(right, &mut right_sums, reduce),
+    );
+    for (o, r) in out.iter_mut().zip(right_sums) {
+        *o += r;
+    }
 }

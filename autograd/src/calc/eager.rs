@@ -105,7 +105,7 @@ impl<'a> Calc for Eager<'a> {
         &self,
         a: &Value<'a>,
         grad: &Value<'a>,
-        fused: impl Fn(f64, f64) -> f64,
+        fused: impl Fn(f64, f64) -> f64 + Sync,
         _composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
     ) -> Value<'a> {
         owned(a.zip_map(grad, fused))

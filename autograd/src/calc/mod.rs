@@ -67,7 +67,7 @@ pub(crate) trait Calc {
         &self,
         a: &Self::V,
         grad: &Self::V,
-        fused: impl Fn(f64, f64) -> f64,
+        fused: impl Fn(f64, f64) -> f64 + Sync,
         composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
     ) -> Self::V;
 

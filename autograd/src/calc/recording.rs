@@ -92,7 +92,7 @@ impl<'t> Calc for Recording<'t> {
         &self,
         a: &Var<'t>,
         grad: &Var<'t>,
-        _fused: impl Fn(f64, f64) -> f64,
+        _fused: impl Fn(f64, f64) -> f64 + Sync,
         composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
     ) -> Var<'t> {
         composed(self, a, grad)

@@ -10,7 +10,7 @@ use std::panic::Location;
 impl<'t> Var<'t> {
     /// Records `op` applied elementwise to this var's value with `f`.
     #[track_caller]
-    pub(crate) fn record_unary(self, op: Op, f: impl Fn(f64) -> f64) -> Var<'t> {
+    pub(crate) fn record_unary(self, op: Op, f: impl Fn(f64) -> f64 + Sync) -> Var<'t> {
         let value = self.value().map(f);
         self.tape.record(op, Inputs::One([self.id]), value)
     }
@@ -31,7 +31,7 @@ impl<'t> Var<'t> {
         self,
         other: Var<'t>,
         op: Op,
-        f: impl Fn(f64, f64) -> f64,
+        f: impl Fn(f64, f64) -> f64 + Sync,
     ) -> Var<'t> {
         self.assert_same_tape(&other, op.name());
         let value = {

@@ -1,14 +1,23 @@
 //! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
 
 use super::Tensor;
+use crate::parallel::{self, for_row_blocks};
 use crate::shape::{MAX_RANK, Shape};
+use std::mem::MaybeUninit;
 
 impl Tensor {
-    /// A tensor of the same shape with `f` applied to every element.
-    pub fn map(&self, f: impl Fn(f64) -> f64) -> Tensor {
+    /// A tensor of the same shape with `f` applied to every element (split across threads
+    /// when the tensor is large).
+    pub fn map(&self, f: impl Fn(f64) -> f64 + Sync) -> Tensor {
+        let data = fill_in_blocks(self.len(), |first, cells| {
+            let inputs = &self.data[first..first + cells.len()];
+            for (cell, &x) in cells.iter_mut().zip(inputs) {
+                cell.write(f(x));
+            }
+        });
         Tensor {
             shape: self.shape,
-            data: self.data.iter().map(|&x| f(x)).collect(),
+            data,
         }
     }
 
@@ -24,14 +33,15 @@ impl Tensor {
     /// # Panics
     /// If the shapes do not broadcast.
     #[track_caller]
-    pub fn zip_map(&self, other: &Tensor, f: impl Fn(f64, f64) -> f64) -> Tensor {
+    pub fn zip_map(&self, other: &Tensor, f: impl Fn(f64, f64) -> f64 + Sync) -> Tensor {
         if self.shape == other.shape {
-            let data = self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(&a, &b)| f(a, b))
-                .collect();
+            let data = fill_in_blocks(self.len(), |first, cells| {
+                let a = &self.data[first..first + cells.len()];
+                let b = &other.data[first..first + cells.len()];
+                for ((cell, &x), &y) in cells.iter_mut().zip(a).zip(b) {
+                    cell.write(f(x, y));
+                }
+            });
             return Tensor {
                 shape: self.shape,
                 data,
@@ -151,12 +161,7 @@ impl Tensor {
         let mut out = vec![0.0; shape.numel()];
         let width = out.len();
         if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
-            match width {
-                2 => sum_rows::<2>(&self.data, &mut out),
-                3 => sum_rows::<3>(&self.data, &mut out),
-                4 => sum_rows::<4>(&self.data, &mut out),
-                _ => sum_rows::<0>(&self.data, &mut out),
-            }
+            sum_rows_in_blocks(&self.data, &mut out);
             return Tensor { shape, data: out };
         }
         let dims = padded_dims(self.shape);
@@ -170,6 +175,33 @@ impl Tensor {
             }
         });
         Tensor { shape, data: out }
+    }
+}
+
+/// A vector of `len` elements, each written by `fill(first, cells)`, called on consecutive
+/// blocks of cells starting at element `first` (one block per thread when `len` is large).
+/// `fill` must write every cell of its block.
+fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sync) -> Vec<f64> {
+    let mut data = Vec::with_capacity(len);
+    for_row_blocks(&mut data.spare_capacity_mut()[..len], 1, len, fill);
+    // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block.
+    unsafe { data.set_len(len) };
+    data
+}
+
+/// `out[j] = Σᵢ rows[i·w + j]` with `w = out.len()`; a large `rows` is cut into blocks of whole
+/// rows summed on separate threads, whose partial sums are then added in block order.
+fn sum_rows_in_blocks(rows: &[f64], out: &mut [f64]) {
+    parallel::sum_row_blocks(rows, out, sum_rows_narrow);
+}
+
+/// [`sum_rows`] with the width known at compile time for rows of 2 to 4 values.
+fn sum_rows_narrow(rows: &[f64], out: &mut [f64]) {
+    match out.len() {
+        2 => sum_rows::<2>(rows, out),
+        3 => sum_rows::<3>(rows, out),
+        4 => sum_rows::<4>(rows, out),
+        _ => sum_rows::<0>(rows, out),
     }
 }
 
@@ -207,40 +239,24 @@ fn zip_rows(
     let is_row_of = |small: &Tensor, full: &Tensor| {
         full.shape == shape && !small.is_empty() && shape.dims().ends_with(small.dims())
     };
-    let mut data = vec![0.0; shape.numel()];
+    let mut data = Vec::with_capacity(shape.numel());
     if is_row_of(b, a) {
-        for (out, row) in data
-            .chunks_exact_mut(b.len())
-            .zip(a.data.chunks_exact(b.len()))
-        {
-            for ((o, &x), &y) in out.iter_mut().zip(row).zip(&b.data) {
-                *o = f(x, y);
-            }
+        for row in a.data.chunks_exact(b.len()) {
+            data.extend(row.iter().zip(&b.data).map(|(&x, &y)| f(x, y)));
         }
     } else if is_row_of(a, b) {
-        for (out, row) in data
-            .chunks_exact_mut(a.len())
-            .zip(b.data.chunks_exact(a.len()))
-        {
-            for ((o, &x), &y) in out.iter_mut().zip(&a.data).zip(row) {
-                *o = f(x, y);
-            }
+        for row in b.data.chunks_exact(a.len()) {
+            data.extend(a.data.iter().zip(row).map(|(&x, &y)| f(x, y)));
         }
     } else if is_column_of(b, a) {
         let width = a.dims().last().copied().unwrap_or(1).max(1);
-        let rows = data.chunks_exact_mut(width).zip(a.data.chunks_exact(width));
-        for ((out, row), &y) in rows.zip(&b.data) {
-            for (o, &x) in out.iter_mut().zip(row) {
-                *o = f(x, y);
-            }
+        for (row, &y) in a.data.chunks_exact(width).zip(&b.data) {
+            data.extend(row.iter().map(|&x| f(x, y)));
         }
     } else if is_column_of(a, b) {
         let width = b.dims().last().copied().unwrap_or(1).max(1);
-        let rows = data.chunks_exact_mut(width).zip(b.data.chunks_exact(width));
-        for ((out, row), &x) in rows.zip(&a.data) {
-            for (o, &y) in out.iter_mut().zip(row) {
-                *o = f(x, y);
-            }
+        for (row, &x) in b.data.chunks_exact(width).zip(&a.data) {
+            data.extend(row.iter().map(|&y| f(x, y)));
         }
     } else {
         return None;

@@ -2,6 +2,7 @@
 
 use super::Tensor;
 use crate::parallel::for_row_blocks;
+use std::mem::MaybeUninit;
 
 /// Below this many multiply-adds a plain triple loop beats the packing cost of a blocked GEMM.
 const SMALL_PRODUCT: usize = 16 * 1024;
@@ -109,37 +110,49 @@ impl Tensor {
         );
         debug_assert!(bias.is_none() || layout_a == Layout::AsIs);
         let (m, k, n) = (a.rows, a.cols, b.cols);
+        // Every path below writes each output element, so the storage starts uninitialised
+        // (on a large layer, zeroing it first would be one more pass over memory).
+        let mut out = Vec::with_capacity(m * n);
+        let cells = &mut out.spare_capacity_mut()[..m * n];
         if uses_plain_loops(layout_a, [m, k, n]) {
-            let mut out = vec![0.0; m * n];
-            plain_product(self, layout_a, other, layout_b, bias, &mut out, [m, k, n]);
-            return Tensor::from_vec(out, [m, n]);
+            plain_product(self, layout_a, other, layout_b, bias, cells, [m, k, n]);
+        } else {
+            // The GEMM computes `C ← A·B + beta·C`: start from the bias rows with beta 1, or
+            // with beta 0, when it never reads C.
+            let beta = match bias {
+                Some(bias) => {
+                    for row in cells.chunks_exact_mut(n) {
+                        write_row(row, bias);
+                    }
+                    1.0
+                }
+                None => 0.0,
+            };
+            // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live,
+            // non-overlapping buffers, and the strides stay inside them for every index below
+            // (m, k, n). With beta 0 the GEMM writes C without reading it; with beta 1 it
+            // reads the bias rows written just above.
+            unsafe {
+                matrixmultiply::dgemm(
+                    m,
+                    k,
+                    n,
+                    1.0,
+                    a.data.as_ptr(),
+                    a.row_stride as isize,
+                    a.col_stride as isize,
+                    b.data.as_ptr(),
+                    b.row_stride as isize,
+                    b.col_stride as isize,
+                    beta,
+                    cells.as_mut_ptr().cast::<f64>(),
+                    n as isize,
+                    1,
+                );
+            }
         }
-        // The GEMM computes `C ← A·B + beta·C`: start from the bias rows with beta 1, or from
-        // nothing with beta 0 (the GEMM then never reads C, so it need not be zeroed).
-        let (mut out, beta) = match bias {
-            Some(bias) => (bias.repeat(m), 1.0),
-            None => (vec![0.0; m * n], 0.0),
-        };
-        // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
-        // buffers, and the strides stay inside them for every index below (m, k, n).
-        unsafe {
-            matrixmultiply::dgemm(
-                m,
-                k,
-                n,
-                1.0,
-                a.data.as_ptr(),
-                a.row_stride as isize,
-                a.col_stride as isize,
-                b.data.as_ptr(),
-                b.row_stride as isize,
-                b.col_stride as isize,
-                beta,
-                out.as_mut_ptr(),
-                n as isize,
-                1,
-            );
-        }
+        // SAFETY: the plain loops and the GEMM each wrote all `m·n` elements.
+        unsafe { out.set_len(m * n) };
         Tensor::from_vec(out, [m, n])
     }
 
@@ -200,24 +213,30 @@ impl<'a> StridedMatrix<'a> {
 }
 
 /// `out = op(a) · op(b) (+ bias on every row)` by plain loops that read every operand along
-/// contiguous rows (see [`uses_plain_loops`] for when); `out` starts zeroed. A transposed `b` is copied into row order first: in the
-/// products a network makes it is a weight matrix, the smallest operand. Large products are
-/// split by rows of the output across threads.
+/// contiguous rows (see [`uses_plain_loops`] for when), writing every element of `out`. A
+/// transposed `b` is copied into row order first: in the products a network makes it is a
+/// weight matrix, the smallest operand. Large products are split by rows of the output across
+/// threads.
 fn plain_product(
     a: &Tensor,
     layout_a: Layout,
     b: &Tensor,
     layout_b: Layout,
     bias: Option<&[f64]>,
-    out: &mut [f64],
+    out: &mut [MaybeUninit<f64>],
     [m, k, n]: [usize; 3],
 ) {
     if m == 0 || n == 0 {
         return;
     }
     if k == 0 {
-        // An empty sum: each row is the bias alone (or stays zero).
-        out.chunks_exact_mut(n).for_each(|row| add_bias(row, bias));
+        // An empty sum: each row is the bias alone, or zero.
+        for row in out.chunks_exact_mut(n) {
+            match bias {
+                Some(bias) => write_row(row, bias),
+                None => row.iter_mut().for_each(|cell| _ = cell.write(0.0)),
+            }
+        }
         return;
     }
     let shape = [m, k, n];
@@ -236,10 +255,12 @@ fn plain_product(
         for_row_blocks(out, n, m * k * n, |first_row, block| {
             let rows = &a[first_row * k..];
             for (out_row, a_row) in block.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
-                for (o, column) in out_row.iter_mut().zip(columns.chunks_exact(k)) {
-                    *o = dot(a_row, column);
+                for (j, (cell, column)) in
+                    out_row.iter_mut().zip(columns.chunks_exact(k)).enumerate()
+                {
+                    let bias = bias.map_or(0.0, |bias| bias[j]);
+                    cell.write(dot(a_row, column) + bias);
                 }
-                add_bias(out_row, bias);
             }
         });
         return;
@@ -275,6 +296,25 @@ fn plain_product(
     }
 }
 
+/// Writes `values` into a row of output cells.
+#[inline(always)]
+fn write_row(row: &mut [MaybeUninit<f64>], values: &[f64]) {
+    for (cell, &value) in row.iter_mut().zip(values) {
+        cell.write(value);
+    }
+}
+
+/// `y[j] ← alpha·x[j]` into output cells, after which they hold numbers.
+#[inline(always)]
+fn write_scaled<'a>(y: &'a mut [MaybeUninit<f64>], alpha: f64, x: &[f64]) -> &'a mut [f64] {
+    assert_eq!(y.len(), x.len(), "write_scaled: rows of different lengths");
+    for (cell, x) in y.iter_mut().zip(x) {
+        cell.write(alpha * x);
+    }
+    // SAFETY: `y` and `x` have one length, so every cell was written just above.
+    unsafe { &mut *(y as *mut [MaybeUninit<f64>] as *mut [f64]) }
+}
+
 /// `⟨x, y⟩` with four running sums, so that the compiler can keep them in one vector register.
 fn dot(x: &[f64], y: &[f64]) -> f64 {
     let mut sums = [0.0; 4];
@@ -300,15 +340,18 @@ fn rows_times_rows<const WIDTH: usize>(
     a: &[f64],
     b: &[f64],
     bias: Option<&[f64]>,
-    out: &mut [f64],
+    out: &mut [MaybeUninit<f64>],
     [_, k, n]: [usize; 3],
 ) {
     if WIDTH == 0 {
         for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
-            for (&a_ip, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
-                axpy::<0>(out_row, a_ip, b_row);
+            // The first term is written (0 + x is x), the rest accumulated.
+            let mut b_rows = b.chunks_exact(n);
+            let row = write_scaled(out_row, a_row[0], b_rows.next().unwrap_or_default());
+            for (&a_ip, b_row) in a_row[1..].iter().zip(b_rows) {
+                axpy::<0>(row, a_ip, b_row);
             }
-            add_bias(out_row, bias);
+            add_bias(row, bias);
         }
         return;
     }
@@ -333,7 +376,7 @@ fn rows_times_rows<const WIDTH: usize>(
 fn narrow_rows<const WIDTH: usize>(
     a: &[f64],
     b: &[f64],
-    out: &mut [f64],
+    out: &mut [MaybeUninit<f64>],
     k: usize,
     finish: impl Fn(&mut [f64; WIDTH]),
 ) {
@@ -346,7 +389,7 @@ fn narrow_rows<const WIDTH: usize>(
             }
         }
         finish(&mut sums);
-        out_row.copy_from_slice(&sums);
+        write_row(out_row, &sums);
     }
 }
 
@@ -366,7 +409,7 @@ fn add_bias(out_row: &mut [f64], bias: Option<&[f64]>) {
 fn columns_times_rows<const WIDTH: usize>(
     a: &[f64],
     b: &[f64],
-    out: &mut [f64],
+    out: &mut [MaybeUninit<f64>],
     [m, _, n]: [usize; 3],
 ) {
     if WIDTH > 0 && m <= NARROW {
@@ -380,11 +423,27 @@ fn columns_times_rows<const WIDTH: usize>(
             }
         }
         for (out_row, row_sums) in out.chunks_exact_mut(WIDTH).zip(&sums) {
-            out_row.copy_from_slice(row_sums);
+            write_row(out_row, row_sums);
         }
         return;
     }
-    for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(n)) {
+    // The first shared row is written (0 + x is x), the rest accumulated.
+    let (mut a_rows, mut b_rows) = (a.chunks_exact(m), b.chunks_exact(n));
+    let (first_a, first_b) = (
+        a_rows.next().unwrap_or_default(),
+        b_rows.next().unwrap_or_default(),
+    );
+    for (out_row, &a_0q) in out.chunks_exact_mut(n).zip(first_a) {
+        write_scaled(out_row, a_0q, first_b);
+    }
+    assert_eq!(
+        out.len(),
+        first_a.len() * n,
+        "columns_times_rows: output size"
+    );
+    // SAFETY: `first_a` has one value per row of `out`, so every row was written above.
+    let out = unsafe { &mut *(out as *mut [MaybeUninit<f64>] as *mut [f64]) };
+    for (a_row, b_row) in a_rows.zip(b_rows) {
         for (out_row, &a_iq) in out.chunks_exact_mut(n).zip(a_row) {
             axpy::<WIDTH>(out_row, a_iq, b_row);
         }

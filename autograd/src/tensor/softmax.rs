@@ -24,10 +24,15 @@ impl LastAxisLanes {
     fn of<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes {
         let len = if WIDTH == 0 { len } else { WIDTH };
         let mut shifted = Vec::with_capacity(data.len());
-        for lane in data.chunks_exact(len) {
+        let outputs = shifted.spare_capacity_mut()[..data.len()].chunks_exact_mut(len);
+        for (output, lane) in outputs.zip(data.chunks_exact(len)) {
             let shift = stabilising_shift(lane);
-            shifted.extend(lane.iter().map(|x| x - shift));
+            for (out, x) in output.iter_mut().zip(lane) {
+                out.write(x - shift);
+            }
         }
+        // SAFETY: the lanes tile `data`, so every one of its `data.len()` elements was written.
+        unsafe { shifted.set_len(data.len()) };
         let exps = map_vec(&shifted, fastmath::exp_slice);
         let totals = exps
             .chunks_exact(len)
