@@ -1,6 +1,7 @@
 //! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
 
 use super::Tensor;
+use super::storage;
 use crate::parallel::{self, for_row_blocks};
 use crate::shape::{MAX_RANK, Shape};
 use std::mem::MaybeUninit;
@@ -67,7 +68,7 @@ impl Tensor {
         let dims = padded_dims(shape);
         let strides_a = broadcast_strides(self.shape, shape);
         let strides_b = broadcast_strides(other.shape, shape);
-        let mut data = Vec::with_capacity(shape.numel());
+        let mut data = storage::with_capacity(shape.numel());
         for_each_row(dims, strides_a, strides_b, |base_a, base_b| {
             for i in 0..dims[3] {
                 data.push(f(
@@ -130,7 +131,7 @@ impl Tensor {
         }
         let dims = padded_dims(shape);
         let strides = broadcast_strides(self.shape, shape);
-        let mut data = Vec::with_capacity(shape.numel());
+        let mut data = storage::with_capacity(shape.numel());
         for_each_row(dims, strides, strides, |base, _| {
             for i in 0..dims[3] {
                 data.push(self.data[base + i * strides[3]]);
@@ -158,7 +159,7 @@ impl Tensor {
         if shape.numel() == 1 {
             return Tensor::full(shape, self.data.iter().sum());
         }
-        let mut out = vec![0.0; shape.numel()];
+        let mut out = storage::zeroed(shape.numel());
         let width = out.len();
         if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
             sum_rows_in_blocks(&self.data, &mut out);
@@ -182,7 +183,7 @@ impl Tensor {
 /// blocks of cells starting at element `first` (one block per thread when `len` is large).
 /// `fill` must write every cell of its block.
 fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sync) -> Vec<f64> {
-    let mut data = Vec::with_capacity(len);
+    let mut data = storage::with_capacity(len);
     for_row_blocks(&mut data.spare_capacity_mut()[..len], 1, len, fill);
     // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block.
     unsafe { data.set_len(len) };
@@ -239,7 +240,7 @@ fn zip_rows(
     let is_row_of = |small: &Tensor, full: &Tensor| {
         full.shape == shape && !small.is_empty() && shape.dims().ends_with(small.dims())
     };
-    let mut data = Vec::with_capacity(shape.numel());
+    let mut data = storage::with_capacity(shape.numel());
     if is_row_of(b, a) {
         for row in a.data.chunks_exact(b.len()) {
             data.extend(row.iter().zip(&b.data).map(|(&x, &y)| f(x, y)));

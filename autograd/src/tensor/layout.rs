@@ -1,6 +1,7 @@
 //! Joining tensors along an axis and cutting ranges out of them.
 
 use super::Tensor;
+use super::storage;
 
 impl Tensor {
     /// The tensors joined along `axis` (numpy's `concatenate`).
@@ -30,7 +31,7 @@ impl Tensor {
             dims[axis] += part.dims()[axis];
         }
         let (outer, _, inner) = first.shape().split_at_axis(axis);
-        let mut data = Vec::with_capacity(dims.iter().product());
+        let mut data = storage::with_capacity(dims.iter().product());
         for o in 0..outer {
             for part in parts {
                 let block = part.dims()[axis] * inner;
@@ -53,7 +54,7 @@ impl Tensor {
             self.shape()
         );
         let (outer, full, inner) = self.shape().split_at_axis(axis);
-        let mut data = Vec::with_capacity(outer * len * inner);
+        let mut data = storage::with_capacity(outer * len * inner);
         for o in 0..outer {
             let begin = (o * full + start) * inner;
             data.extend_from_slice(&self.data[begin..begin + len * inner]);

@@ -1,6 +1,7 @@
 //! Matrix products and transposition of rank-2 tensors.
 
 use super::Tensor;
+use super::storage;
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
 
@@ -112,7 +113,7 @@ impl Tensor {
         let (m, k, n) = (a.rows, a.cols, b.cols);
         // Every path below writes each output element, so the storage starts uninitialised
         // (on a large layer, zeroing it first would be one more pass over memory).
-        let mut out = Vec::with_capacity(m * n);
+        let mut out = storage::with_capacity(m * n);
         let cells = &mut out.spare_capacity_mut()[..m * n];
         if uses_plain_loops(layout_a, [m, k, n]) {
             plain_product(self, layout_a, other, layout_b, bias, cells, [m, k, n]);
@@ -166,7 +167,7 @@ impl Tensor {
             0 | 1 => self.clone(),
             2 => {
                 let (rows, cols) = (self.dims()[0], self.dims()[1]);
-                let mut data = Vec::with_capacity(self.len());
+                let mut data = storage::with_capacity(self.len());
                 for c in 0..cols {
                     data.extend((0..rows).map(|r| self.data[r * cols + c]));
                 }

@@ -7,6 +7,7 @@ mod linalg;
 mod random;
 mod reduce;
 mod softmax;
+pub(crate) mod storage;
 mod transcendental;
 
 pub use linalg::Layout;
@@ -25,7 +26,7 @@ use std::ops::{Index, IndexMut};
 /// assert_eq!(t.dims(), &[2, 3]);
 /// assert_eq!(t[[1, 2]], 6.0);
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct Tensor {
     shape: Shape,
     data: Vec<f64>,
@@ -52,7 +53,7 @@ impl Tensor {
     pub fn scalar(value: f64) -> Tensor {
         Tensor {
             shape: Shape::scalar(),
-            data: vec![value],
+            data: storage::filled(1, value),
         }
     }
 
@@ -61,7 +62,7 @@ impl Tensor {
     pub fn full(shape: impl Into<Shape>, value: f64) -> Tensor {
         let shape = shape.into();
         Tensor {
-            data: vec![value; shape.numel()],
+            data: storage::filled(shape.numel(), value),
             shape,
         }
     }
@@ -146,8 +147,8 @@ impl Tensor {
     }
 
     /// The elements, giving up the tensor.
-    pub fn into_data(self) -> Vec<f64> {
-        self.data
+    pub fn into_data(mut self) -> Vec<f64> {
+        std::mem::take(&mut self.data)
     }
 
     /// The value of a tensor with exactly one element (any rank).
@@ -176,7 +177,7 @@ impl Tensor {
     /// # Panics
     /// If the element counts differ.
     #[track_caller]
-    pub fn reshape(self, shape: impl Into<Shape>) -> Tensor {
+    pub fn reshape(mut self, shape: impl Into<Shape>) -> Tensor {
         let shape = shape.into();
         assert_eq!(
             shape.numel(),
@@ -187,7 +188,7 @@ impl Tensor {
         );
         Tensor {
             shape,
-            data: self.data,
+            data: std::mem::take(&mut self.data),
         }
     }
 
@@ -233,6 +234,22 @@ impl Tensor {
                 self.shape
             ),
         }
+    }
+}
+
+impl Clone for Tensor {
+    fn clone(&self) -> Tensor {
+        Tensor {
+            shape: self.shape,
+            data: storage::copied(&self.data),
+        }
+    }
+}
+
+impl Drop for Tensor {
+    /// Gives the storage back for the next tensor of its size (see `storage`).
+    fn drop(&mut self) {
+        storage::recycle(std::mem::take(&mut self.data));
     }
 }
 

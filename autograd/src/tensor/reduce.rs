@@ -1,6 +1,7 @@
 //! Reductions along an axis (sum, max, argmax), and picking one element per row.
 
 use super::Tensor;
+use super::storage;
 
 /// The maximum of a lane, NaN if it holds one, −∞ if it is empty.
 #[inline(always)]
@@ -80,10 +81,12 @@ impl Tensor {
         let (outer, len, inner) = self.lanes_of(op, axis);
         let data = if inner == 1 && len > 0 {
             // The last axis: each lane is a contiguous run of the data.
-            self.data.chunks_exact(len).map(&reduce).collect()
+            let mut data = storage::with_capacity(outer);
+            data.extend(self.data.chunks_exact(len).map(&reduce));
+            data
         } else {
             let mut lane = vec![0.0; len];
-            let mut data = Vec::with_capacity(outer * inner);
+            let mut data = storage::with_capacity(outer * inner);
             for o in 0..outer {
                 for i in 0..inner {
                     let base = o * len * inner + i;
@@ -110,9 +113,13 @@ impl Tensor {
     #[track_caller]
     pub fn pick_per_row(&self, indices: &[usize]) -> Tensor {
         let (rows, cols) = self.rows_and_cols("pick", indices);
-        let data = (0..rows)
-            .map(|r| self.data[r * cols + indices[r]])
-            .collect();
+        let mut data = storage::with_capacity(rows);
+        data.extend(
+            indices
+                .iter()
+                .enumerate()
+                .map(|(r, &i)| self.data[r * cols + i]),
+        );
         Tensor::from_vec(data, [rows])
     }
 

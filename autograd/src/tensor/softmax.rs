@@ -3,6 +3,7 @@
 
 use super::Tensor;
 use super::reduce::lane_max;
+use super::storage;
 use super::transcendental::map_vec;
 use crate::fastmath;
 
@@ -18,12 +19,21 @@ struct LastAxisLanes {
     totals: Vec<f64>,
 }
 
+impl Drop for LastAxisLanes {
+    /// Gives the buffers not taken over by a result back for reuse.
+    fn drop(&mut self) {
+        for buffer in [&mut self.shifted, &mut self.exps, &mut self.totals] {
+            storage::recycle(std::mem::take(buffer));
+        }
+    }
+}
+
 impl LastAxisLanes {
     /// The lanes of `len` values in `data`; `WIDTH` is `len` when known at compile time, else 0.
     #[inline(always)]
     fn of<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes {
         let len = if WIDTH == 0 { len } else { WIDTH };
-        let mut shifted = Vec::with_capacity(data.len());
+        let mut shifted = storage::with_capacity(data.len());
         let outputs = shifted.spare_capacity_mut()[..data.len()].chunks_exact_mut(len);
         for (output, lane) in outputs.zip(data.chunks_exact(len)) {
             let shift = stabilising_shift(lane);
@@ -34,10 +44,8 @@ impl LastAxisLanes {
         // SAFETY: the lanes tile `data`, so every one of its `data.len()` elements was written.
         unsafe { shifted.set_len(data.len()) };
         let exps = map_vec(&shifted, fastmath::exp_slice);
-        let totals = exps
-            .chunks_exact(len)
-            .map(|lane| lane.iter().sum())
-            .collect();
+        let mut totals = storage::with_capacity(exps.len() / len);
+        totals.extend(exps.chunks_exact(len).map(|lane| lane.iter().sum::<f64>()));
         LastAxisLanes {
             len,
             shifted,
@@ -72,8 +80,8 @@ impl Tensor {
     /// `exp(x) / Σ exp(x)` along `axis`, shifted by the lane's maximum for stability.
     #[track_caller]
     pub fn softmax_axis(&self, axis: usize) -> Tensor {
-        if let Some(lanes) = self.last_axis_lanes("softmax", axis) {
-            let mut exps = lanes.exps;
+        if let Some(mut lanes) = self.last_axis_lanes("softmax", axis) {
+            let mut exps = std::mem::take(&mut lanes.exps);
             for (lane, total) in exps.chunks_exact_mut(lanes.len).zip(&lanes.totals) {
                 lane.iter_mut().for_each(|e| *e /= total);
             }
@@ -88,12 +96,13 @@ impl Tensor {
     #[track_caller]
     pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
         // (x − m) − log Σ exp(x − m): subtracting the shift first keeps small differences exact.
-        if let Some(lanes) = self.last_axis_lanes("log_softmax", axis) {
+        if let Some(mut lanes) = self.last_axis_lanes("log_softmax", axis) {
             let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
-            let mut shifted = lanes.shifted;
+            let mut shifted = std::mem::take(&mut lanes.shifted);
             for (lane, log_total) in shifted.chunks_exact_mut(lanes.len).zip(&log_totals) {
                 lane.iter_mut().for_each(|d| *d -= log_total);
             }
+            storage::recycle(log_totals);
             return Tensor::from_vec(shifted, self.shape);
         }
         let (shift, exps) = self.shifted_exponentials("log_softmax", axis);
@@ -149,12 +158,15 @@ impl Tensor {
         };
         let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
         // −((x − m) − log Σ) is (log Σ − (x − m)) exactly: IEEE subtraction is antisymmetric.
-        let losses = labels
-            .iter()
-            .zip(&log_totals)
-            .enumerate()
-            .map(|(row, (&label, log_total))| log_total - lanes.shifted[row * columns + label])
-            .collect();
+        let mut losses = storage::with_capacity(rows);
+        losses.extend(
+            labels
+                .iter()
+                .zip(&log_totals)
+                .enumerate()
+                .map(|(row, (&label, log_total))| log_total - lanes.shifted[row * columns + label]),
+        );
+        storage::recycle(log_totals);
         Tensor::from_vec(losses, [rows])
     }
 
@@ -164,10 +176,10 @@ impl Tensor {
     #[track_caller]
     pub(crate) fn softmax_cross_entropy_slope(&self, labels: &[usize], grad: &Tensor) -> Tensor {
         let (_, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
-        let Some(lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
+        let Some(mut lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
             return self.clone();
         };
-        let mut slopes = lanes.exps;
+        let mut slopes = std::mem::take(&mut lanes.exps);
         let rows = slopes.chunks_exact_mut(columns).zip(&lanes.totals);
         for (((lane, total), &label), &g) in rows.zip(labels).zip(grad.data()) {
             lane.iter_mut().for_each(|e| *e /= total);

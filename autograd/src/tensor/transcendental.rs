@@ -1,6 +1,7 @@
 //! Elementwise `exp`, `ln`, `tanh` and the logistic sigmoid over whole tensors, vectorised.
 
 use super::Tensor;
+use super::storage;
 use crate::fastmath;
 use std::mem::MaybeUninit;
 
@@ -38,7 +39,7 @@ impl Tensor {
 /// hold millions of elements).
 pub(super) fn map_vec(input: &[f64], kernel: fn(&[f64], &mut [MaybeUninit<f64>])) -> Vec<f64> {
     let len = input.len();
-    let mut output = Vec::with_capacity(len);
+    let mut output = storage::with_capacity(len);
     kernel(input, &mut output.spare_capacity_mut()[..len]);
     // SAFETY: every fastmath slice kernel writes each element of its output, and the first
     // `len` elements of the capacity are that output.

@@ -1,0 +1,116 @@
+//! Recycled storage for tensor data, so that a training loop stops allocating after warm-up.
+//!
+//! A step records the same ops on tensors of the same sizes every time; when a tape is cleared,
+//! its tensors' buffers come back here and the next step's ops take them again instead of asking
+//! the allocator (for the tutorial's small tensors, allocation would otherwise cost as much as
+//! the arithmetic). Each thread keeps its own pool, bounded in buffer count and bytes.
+//!
+//! Buffers are kept in classes by capacity: class `k` holds buffers of at least `2ᵏ` elements,
+//! and a request for `len` elements takes from class `⌈log₂ len⌉`, so any buffer it gets is
+//! large enough. New buffers are made with a power-of-two capacity, so that they return to the
+//! class they serve.
+
+use std::cell::RefCell;
+
+/// Capacity classes: up to 2⁴⁷ elements, beyond any real tensor.
+const CLASSES: usize = 48;
+/// The most buffers kept per class.
+const PER_CLASS: usize = 32;
+/// The most bytes kept per thread (larger leftovers go back to the allocator).
+const MAX_POOLED_BYTES: usize = 1 << 30;
+
+struct Pool {
+    free: [Vec<Vec<f64>>; CLASSES],
+    bytes: usize,
+}
+
+thread_local! {
+    static POOL: RefCell<Pool> = const {
+        RefCell::new(Pool {
+            free: [const { Vec::new() }; CLASSES],
+            bytes: 0,
+        })
+    };
+}
+
+/// An empty vector with room for at least `len` elements, recycled when one is free.
+pub(crate) fn with_capacity(len: usize) -> Vec<f64> {
+    if len == 0 {
+        return Vec::new();
+    }
+    let class = len.next_power_of_two().trailing_zeros() as usize;
+    let recycled = POOL
+        .try_with(|pool| {
+            let mut pool = pool.borrow_mut();
+            let buffer = pool.free[class].pop()?;
+            pool.bytes -= buffer.capacity() * size_of::<f64>();
+            Some(buffer)
+        })
+        .ok()
+        .flatten();
+    recycled.unwrap_or_else(|| Vec::with_capacity(1 << class))
+}
+
+/// `len` zeros in recycled storage.
+pub(crate) fn zeroed(len: usize) -> Vec<f64> {
+    filled(len, 0.0)
+}
+
+/// `len` copies of `value` in recycled storage.
+pub(crate) fn filled(len: usize, value: f64) -> Vec<f64> {
+    let mut data = with_capacity(len);
+    data.resize(len, value);
+    data
+}
+
+/// A copy of `values` in recycled storage.
+pub(crate) fn copied(values: &[f64]) -> Vec<f64> {
+    let mut data = with_capacity(values.len());
+    data.extend_from_slice(values);
+    data
+}
+
+/// Takes back a tensor's buffer for reuse, or frees it when the pool is full.
+pub(crate) fn recycle(mut buffer: Vec<f64>) {
+    let capacity = buffer.capacity();
+    if capacity == 0 {
+        return;
+    }
+    buffer.clear();
+    let class = capacity.ilog2() as usize;
+    let bytes = capacity * size_of::<f64>();
+    // On a thread being torn down the pool is gone; the buffer is then simply freed.
+    let _ = POOL.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.free[class].len() < PER_CLASS && pool.bytes + bytes <= MAX_POOLED_BYTES {
+            pool.bytes += bytes;
+            pool.free[class].push(buffer);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recycled_buffer_serves_the_next_request_of_its_class() {
+        let buffer = with_capacity(600);
+        assert!(buffer.capacity() >= 600);
+        let address = buffer.as_ptr();
+        recycle(buffer);
+        let again = with_capacity(513);
+        assert_eq!(again.as_ptr(), address, "the freed buffer was not reused");
+        assert!(again.is_empty() && again.capacity() >= 513);
+    }
+
+    #[test]
+    fn a_buffer_of_any_capacity_serves_only_requests_it_can_hold() {
+        recycle(Vec::with_capacity(700)); // class 9: serves up to 512
+        let taken = with_capacity(700);
+        assert!(taken.capacity() >= 700);
+        assert_eq!(filled(3, 2.5), vec![2.5; 3]);
+        assert_eq!(copied(&[1.0, 2.0]), vec![1.0, 2.0]);
+        assert!(zeroed(0).is_empty());
+    }
+}
