@@ -29,6 +29,11 @@
 //! the plain [`Var::backward`] on tensors, and [`Var::backward_graph`], which records the backward
 //! pass on the tape so that gradients can themselves be differentiated (see [`higher`]).
 //!
+//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Two fused ops
+//! exist for speed, each exactly a composition of fine ones and each with its own documented
+//! rule: [`Var::affine`] (`x·W + b`, a dense layer) and [`Var::softmax_cross_entropy`] (whose
+//! rule is the tutorial's `probs − onehot`).
+//!
 //! [`gradcheck()`] compares any function's gradients with finite differences.
 
 #![warn(missing_docs)]
