@@ -79,17 +79,28 @@ pub(crate) fn for_blocks<T: Send>(
 /// writing its own `width` partial results, then added into `out` (which holds `width` zeros)
 /// in block order; all on this thread when `rows` is short.
 pub(crate) fn sum_row_blocks(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64])) {
-    let width = out.len();
-    if rows.len() < PARALLEL_THRESHOLD || threads() == 1 || width == 0 {
+    let parts = if rows.len() < PARALLEL_THRESHOLD || out.is_empty() {
+        1
+    } else {
+        threads()
+    };
+    sum_in_parts(rows, out, reduce, parts);
+}
+
+/// [`sum_row_blocks`] over `parts` blocks, halving recursively with `rayon::join`.
+fn sum_in_parts(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64]), parts: usize) {
+    if parts <= 1 {
         reduce(rows, out);
         return;
     }
-    let half = (rows.len() / width).div_ceil(2) * width;
-    let (left, right) = rows.split_at(half.min(rows.len()));
+    let width = out.len();
+    let left_parts = parts / 2;
+    let left_rows = (rows.len() / width) * left_parts / parts;
+    let (left, right) = rows.split_at(left_rows * width);
     let mut right_sums = vec![0.0; width];
     rayon::join(
-        || sum_row_blocks(left, out, reduce),
-        || sum_row_blocks(right, &mut right_sums, reduce),
+        || sum_in_parts(left, out, reduce, left_parts),
+        || sum_in_parts(right, &mut right_sums, reduce, parts - left_parts),
     );
     for (o, r) in out.iter_mut().zip(right_sums) {
         *o += r;

@@ -343,6 +343,25 @@ mod tests {
     }
 
     #[test]
+    fn large_column_sums_split_across_threads_match_a_sequential_sum() {
+        // 70 000 × 3 is above the threshold for threads; values chosen so the exact sums are known.
+        for width in [3, 7] {
+            let rows = 70_000;
+            let data = (0..rows * width)
+                .map(|i| (i % width) as f64 + 0.5)
+                .collect();
+            let sums = Tensor::from_vec(data, [rows, width]).sum_to(Shape::new(&[width]));
+            for (j, total) in sums.data().iter().enumerate() {
+                assert_eq!(
+                    *total,
+                    rows as f64 * (j as f64 + 0.5),
+                    "column {j} of {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
     #[should_panic(expected = "sum_to: [2, 3] cannot be reduced to [2]")]
     fn sum_to_rejects_a_shape_that_does_not_broadcast() {
         let _ = Tensor::zeros([2, 3]).sum_to(Shape::new(&[2]));
