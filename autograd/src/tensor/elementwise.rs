@@ -162,7 +162,7 @@ impl Tensor {
         let mut out = storage::zeroed(shape.numel());
         let width = out.len();
         if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
-            sum_rows_in_blocks(&self.data, &mut out);
+            parallel::sum_row_blocks(&self.data, &mut out, sum_rows_narrow);
             return Tensor { shape, data: out };
         }
         let dims = padded_dims(self.shape);
@@ -188,12 +188,6 @@ fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sy
     // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block.
     unsafe { data.set_len(len) };
     data
-}
-
-/// `out[j] = Σᵢ rows[i·w + j]` with `w = out.len()`; a large `rows` is cut into blocks of whole
-/// rows summed on separate threads, whose partial sums are then added in block order.
-fn sum_rows_in_blocks(rows: &[f64], out: &mut [f64]) {
-    parallel::sum_row_blocks(rows, out, sum_rows_narrow);
 }
 
 /// [`sum_rows`] with the width known at compile time for rows of 2 to 4 values.

@@ -313,7 +313,18 @@ fn write_scaled<'a>(y: &'a mut [MaybeUninit<f64>], alpha: f64, x: &[f64]) -> &'a
         cell.write(alpha * x);
     }
     // SAFETY: `y` and `x` have one length, so every cell was written just above.
-    unsafe { &mut *(y as *mut [MaybeUninit<f64>] as *mut [f64]) }
+    unsafe { assume_written(y) }
+}
+
+/// The cells as numbers.
+///
+/// # Safety
+/// Every cell must have been written.
+#[inline(always)]
+unsafe fn assume_written(cells: &mut [MaybeUninit<f64>]) -> &mut [f64] {
+    // SAFETY: `MaybeUninit<f64>` has the layout of `f64`, and the caller guarantees that each
+    // cell holds a written value.
+    unsafe { &mut *(cells as *mut [MaybeUninit<f64>] as *mut [f64]) }
 }
 
 /// `⟨x, y⟩` with four running sums, so that the compiler can keep them in one vector register.
@@ -443,7 +454,7 @@ fn columns_times_rows<const WIDTH: usize>(
         "columns_times_rows: output size"
     );
     // SAFETY: `first_a` has one value per row of `out`, so every row was written above.
-    let out = unsafe { &mut *(out as *mut [MaybeUninit<f64>] as *mut [f64]) };
+    let out = unsafe { assume_written(out) };
     for (a_row, b_row) in a_rows.zip(b_rows) {
         for (out_row, &a_iq) in out.chunks_exact_mut(n).zip(a_row) {
             axpy::<WIDTH>(out_row, a_iq, b_row);
@@ -578,19 +589,28 @@ mod tests {
         for (m, k, n) in shapes {
             let (a, w) = (counting(m, k, 0.2), counting(k, n, 0.6));
             let bias = counting(1, n, 0.4);
-            let product = if uses_plain_loops(Layout::AsIs, [m, k, n]) {
-                a.matmul(&w)
-            } else {
-                naive(&a, &w)
-            };
-            let expected = product.zip_map(&bias, |z, b| z + b);
+            let definition = naive(&a, &w).zip_map(&bias, |z, b| z + b);
+            let product_then_sum = a.matmul(&w).zip_map(&bias, |z, b| z + b);
+            let exact = uses_plain_loops(Layout::AsIs, [m, k, n]);
             for bias in [bias.clone(), Tensor::from_vec(bias.data().to_vec(), [n])] {
                 let got = a.affine(&w, &bias);
                 assert_eq!(got.dims(), &[m, n]);
-                let exact = uses_plain_loops(Layout::AsIs, [m, k, n]);
-                for (x, y) in got.data().iter().zip(expected.data()) {
-                    let tolerance = if exact { 0.0 } else { 1e-13 * k as f64 };
-                    assert!((x - y).abs() <= tolerance, "({m}, {k}, {n}): {x} vs {y}");
+                for ((x, y), z) in got
+                    .data()
+                    .iter()
+                    .zip(definition.data())
+                    .zip(product_then_sum.data())
+                {
+                    assert!(
+                        (x - y).abs() <= 1e-13 * (k as f64 + 1.0),
+                        "({m}, {k}, {n}): {x} vs {y}"
+                    );
+                    if exact {
+                        assert_eq!(
+                            x, z,
+                            "({m}, {k}, {n}): rounds unlike the product then the sum"
+                        );
+                    }
                 }
             }
         }
