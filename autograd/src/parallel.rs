@@ -1,5 +1,7 @@
 //! Splitting large kernels across the machine's cores, on rayon's pool of threads.
 
+use std::ops::Range;
+
 /// Below this many elements of work, starting threads costs more than it saves.
 pub(crate) const PARALLEL_THRESHOLD: usize = 1 << 17;
 
@@ -105,4 +107,30 @@ fn sum_in_parts(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64]), p
     for (o, r) in out.iter_mut().zip(right_sums) {
         *o += r;
     }
+}
+
+/// Runs `work(range)` over `0..count` cut into one contiguous range per thread, or over all of
+/// it on this thread when `cost` (elements of work) is small, there is one core, or one item.
+pub(crate) fn for_ranges(count: usize, cost: usize, work: impl Fn(Range<usize>) + Sync) {
+    let parts = threads().min(count);
+    if cost < PARALLEL_THRESHOLD || parts <= 1 {
+        work(0..count);
+        return;
+    }
+    split_range(0..count, parts, &work);
+}
+
+/// Splits `range` into `parts` ranges of about equal length, halving recursively with
+/// `rayon::join`.
+fn split_range(range: Range<usize>, parts: usize, work: &(impl Fn(Range<usize>) + Sync)) {
+    if parts <= 1 {
+        work(range);
+        return;
+    }
+    let left_parts = parts / 2;
+    let middle = range.start + range.len() * left_parts / parts;
+    rayon::join(
+        || split_range(range.start..middle, left_parts, work),
+        || split_range(middle..range.end, parts - left_parts, work),
+    );
 }

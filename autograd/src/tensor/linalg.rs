@@ -1,6 +1,7 @@
 //! Matrix products and transposition of rank-2 tensors.
 
 use super::Tensor;
+use super::gemm;
 use super::storage;
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
@@ -118,39 +119,14 @@ impl Tensor {
         if uses_plain_loops(layout_a, [m, k, n]) {
             plain_product(self, layout_a, other, layout_b, bias, cells, [m, k, n]);
         } else {
-            // The GEMM computes `C ← A·B + beta·C`: start from the bias rows with beta 1, or
-            // with beta 0, when it never reads C.
-            let beta = match bias {
-                Some(bias) => {
-                    for row in cells.chunks_exact_mut(n) {
-                        write_row(row, bias);
-                    }
-                    1.0
+            // The GEMM adds the product to the bias rows, or writes it without reading the
+            // uninitialised cells.
+            if let Some(bias) = bias {
+                for row in cells.chunks_exact_mut(n) {
+                    write_row(row, bias);
                 }
-                None => 0.0,
-            };
-            // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live,
-            // non-overlapping buffers, and the strides stay inside them for every index below
-            // (m, k, n). With beta 0 the GEMM writes C without reading it; with beta 1 it
-            // reads the bias rows written just above.
-            unsafe {
-                matrixmultiply::dgemm(
-                    m,
-                    k,
-                    n,
-                    1.0,
-                    a.data.as_ptr(),
-                    a.row_stride as isize,
-                    a.col_stride as isize,
-                    b.data.as_ptr(),
-                    b.row_stride as isize,
-                    b.col_stride as isize,
-                    beta,
-                    cells.as_mut_ptr().cast::<f64>(),
-                    n as isize,
-                    1,
-                );
             }
+            gemm::product(&a, &b, cells, bias.is_some());
         }
         // SAFETY: the plain loops and the GEMM each wrote all `m·n` elements.
         unsafe { out.set_len(m * n) };
@@ -183,16 +159,16 @@ impl Tensor {
 }
 
 /// A rank-2 tensor's data read with row and column strides, so that a transpose costs nothing.
-struct StridedMatrix<'a> {
-    data: &'a [f64],
-    rows: usize,
-    cols: usize,
-    row_stride: usize,
-    col_stride: usize,
+pub(super) struct StridedMatrix<'a> {
+    pub(super) data: &'a [f64],
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) row_stride: usize,
+    pub(super) col_stride: usize,
 }
 
 impl<'a> StridedMatrix<'a> {
-    fn new(tensor: &'a Tensor, layout: Layout) -> StridedMatrix<'a> {
+    pub(super) fn new(tensor: &'a Tensor, layout: Layout) -> StridedMatrix<'a> {
         let (rows, cols) = (tensor.dims()[0], tensor.dims()[1]);
         match layout {
             Layout::AsIs => StridedMatrix {

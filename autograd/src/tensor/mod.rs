@@ -2,6 +2,7 @@
 
 mod display;
 mod elementwise;
+mod gemm;
 mod layout;
 mod linalg;
 mod random;

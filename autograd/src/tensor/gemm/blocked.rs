@@ -1,0 +1,256 @@
+//! The blocked product: packed blocks of the operands, tiles of the output split across threads.
+
+use super::avx512;
+use super::pack;
+use crate::parallel::for_ranges;
+use crate::tensor::linalg::StridedMatrix;
+use std::cell::RefCell;
+use std::mem::MaybeUninit;
+use std::ops::Range;
+
+/// Rows of a tile: each step of the micro-kernel broadcasts one value of `A` per row.
+pub(super) const MR: usize = 8;
+/// Columns of a full tile: three vectors of eight.
+const NR: usize = 24;
+/// Inner-dimension steps per block.
+const KC: usize = 256;
+/// Up to this many panels across the output, `A` is read in place rather than packed: each of
+/// its values then serves too few tiles for a packed copy to pay for itself.
+const A_IN_PLACE_PANELS: usize = 2;
+/// Columns per block of `B` (eleven panels, 0.5 MiB at full depth: a core's L2 holds it).
+const NC: usize = 11 * NR;
+/// Panels of `A` packed at a time: 64 rows, 128 KiB at full depth, read in runs of 64 values
+/// where a transposed `A` packed one panel at a time would be read 8 values per cache line.
+const A_BLOCK_PANELS: usize = 8;
+
+thread_local! {
+    /// Each thread's packed panels of `A` and `B`, kept between products.
+    static PACKED: RefCell<Packed> = const {
+        RefCell::new(Packed { a: Vec::new(), b: Vec::new() })
+    };
+}
+
+/// Buffers for packed panels.
+struct Packed {
+    a: Vec<f64>,
+    b: Vec<f64>,
+}
+
+/// The values of `A` one tile reads: row `r` of step `s` at `r·row_stride + s·step_stride`.
+struct APanel<'a> {
+    values: &'a [f64],
+    row_stride: usize,
+    step_stride: usize,
+}
+
+/// The output's cells, shared by the threads that each write their own tiles of it.
+#[derive(Clone, Copy)]
+struct Output(*mut f64);
+// SAFETY: the threads write disjoint tiles, and the product waits for all of them.
+unsafe impl Sync for Output {}
+unsafe impl Send for Output {}
+
+/// One block of the product: inner steps `first_step..first_step + depth` and output columns
+/// `first_col..first_col + cols`.
+struct Block<'a> {
+    a: &'a StridedMatrix<'a>,
+    b: &'a StridedMatrix<'a>,
+    output: Output,
+    first_step: usize,
+    depth: usize,
+    first_col: usize,
+    cols: usize,
+    accumulate: bool,
+}
+
+/// [`product`](super::product) by packed blocks and the AVX-512 micro-kernel.
+pub(super) fn product(
+    a: &StridedMatrix,
+    b: &StridedMatrix,
+    c: &mut [MaybeUninit<f64>],
+    accumulate: bool,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert_eq!(
+        c.len(),
+        m * n,
+        "gemm: {} cells for a [{m}, {n}] output",
+        c.len()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            c.iter_mut().for_each(|cell| _ = cell.write(0.0));
+        }
+        return;
+    }
+    let output = Output(c.as_mut_ptr().cast::<f64>());
+    let row_panels = m.div_ceil(MR);
+    for first_col in (0..n).step_by(NC) {
+        let cols = NC.min(n - first_col);
+        let tiles = row_panels * cols.div_ceil(NR);
+        // Each thread takes its share of the tiles through every block along the inner
+        // dimension, so that the threads meet once per product, not once per block.
+        for_ranges(tiles, m * cols * k, |tiles| {
+            PACKED.with_borrow_mut(|packed| {
+                for first_step in (0..k).step_by(KC) {
+                    let depth = KC.min(k - first_step);
+                    let block = Block {
+                        a,
+                        b,
+                        output,
+                        first_step,
+                        depth,
+                        first_col,
+                        cols,
+                        accumulate: accumulate || first_step > 0,
+                    };
+                    block.multiply_tiles(tiles.clone(), packed);
+                }
+            });
+        });
+    }
+}
+
+/// Where the micro-kernel reads a panel of `B` of `cols` columns: in place when `B` is
+/// row-major and the panel is whole vectors wide, or else packed `Some(width)` wide (`cols`
+/// rounded up to whole vectors).
+fn packed_width(b: &StridedMatrix, cols: usize) -> Option<usize> {
+    (b.col_stride != 1 || !cols.is_multiple_of(8)).then(|| cols.next_multiple_of(8))
+}
+
+impl Block<'_> {
+    /// Panels of `NR` columns (the last may be narrower) across the block.
+    fn panels(&self) -> usize {
+        self.cols.div_ceil(NR)
+    }
+
+    /// Multiplies the tiles numbered `tiles` (row by row of panels): packs the panels of `B`
+    /// they need that are not read in place, then the rows of `A` a block of panels at a time.
+    fn multiply_tiles(&self, tiles: Range<usize>, packed: &mut Packed) {
+        let (m, panels, panel_len) = (self.a.rows, self.panels(), MR * self.depth);
+        let (first_row_panel, last_row_panel) = (tiles.start / panels, (tiles.end - 1) / panels);
+        let col_panels = if first_row_panel == last_row_panel {
+            tiles.start % panels..(tiles.end - 1) % panels + 1
+        } else {
+            0..panels
+        };
+        let packed_b = self.pack_b(col_panels, &mut packed.b);
+        let a_block = grown(&mut packed.a, A_BLOCK_PANELS * panel_len);
+        let mut packed_rows = 0..0;
+        for tile in tiles {
+            let (row_panel, col_panel) = (tile / panels, tile % panels);
+            let first_row = row_panel * MR;
+            if panels <= A_IN_PLACE_PANELS && first_row + MR <= m {
+                self.multiply_tile(self.a_in_place(first_row), packed_b, first_row, col_panel);
+                continue;
+            }
+            if !packed_rows.contains(&row_panel) {
+                packed_rows = row_panel..(last_row_panel + 1).min(row_panel + A_BLOCK_PANELS);
+                let rows = (packed_rows.end * MR).min(m) - first_row;
+                let steps = [self.first_step, self.depth];
+                pack::a_panels::<MR>(self.a, first_row, rows, steps, a_block);
+            }
+            let a_panel = &a_block[(row_panel - packed_rows.start) * panel_len..][..panel_len];
+            let a_panel = APanel {
+                values: a_panel,
+                row_stride: 1,
+                step_stride: MR,
+            };
+            self.multiply_tile(a_panel, packed_b, first_row, col_panel);
+        }
+    }
+
+    /// The `MR` whole rows of `A` from `first_row`, over the block's steps, read in place.
+    fn a_in_place(&self, first_row: usize) -> APanel<'_> {
+        let a = self.a;
+        APanel {
+            values: &a.data[first_row * a.row_stride + self.first_step * a.col_stride..],
+            row_stride: a.row_stride,
+            step_stride: a.col_stride,
+        }
+    }
+
+    /// Packs the panels `col_panels` of the block of `B` that are not read in place, into a
+    /// buffer that holds `depth·NR` values per panel of the block; returns the buffer.
+    fn pack_b<'b>(&self, col_panels: Range<usize>, buffer: &'b mut Vec<f64>) -> &'b [f64] {
+        let panel_len = self.depth * NR;
+        // One spare vector's room, to start the panels on a cache line.
+        let buffer = grown(buffer, self.panels() * panel_len + 8);
+        let align = buffer.as_ptr().align_offset(64).min(8);
+        let buffer = &mut buffer[align..];
+        for col_panel in col_panels {
+            let panel_col = col_panel * NR;
+            if let Some(width) = packed_width(self.b, NR.min(self.cols - panel_col)) {
+                let panel = &mut buffer[col_panel * panel_len..][..panel_len];
+                let steps = [self.first_step, self.depth];
+                pack::b_panel(self.b, self.first_col + panel_col, steps, width, panel);
+            }
+        }
+        buffer
+    }
+
+    /// The tile at output rows `first_row..first_row + MR` and panel `col_panel` of the block.
+    fn multiply_tile(&self, a: APanel, packed_b: &[f64], first_row: usize, col_panel: usize) {
+        let (b, n) = (self.b, self.b.cols);
+        let cols = NR.min(self.cols - col_panel * NR);
+        let col = self.first_col + col_panel * NR;
+        let (b_panel, b_step) = match packed_width(b, cols) {
+            Some(width) => (&packed_b[col_panel * self.depth * NR..], width),
+            None => (
+                &b.data[self.first_step * b.row_stride + col..],
+                b.row_stride,
+            ),
+        };
+        let panels = avx512::Panels {
+            a: a.values.as_ptr(),
+            a_row: a.row_stride,
+            a_step: a.step_stride,
+            b: b_panel.as_ptr(),
+            b_step,
+            depth: self.depth,
+        };
+        let tile = avx512::Tile {
+            // SAFETY: the tile's first cell lies inside the `[m, n]` output.
+            cells: unsafe { self.output.cell(first_row * n + col) },
+            row_stride: n,
+            rows: MR.min(self.a.rows - first_row),
+            cols,
+            accumulate: self.accumulate,
+        };
+        // SAFETY: the CPU has AVX-512F (checked by the caller). The A panel holds `MR` values
+        // at each of `depth` steps (packed, or whole rows of A read in place). A packed B panel holds `depth` steps of `cols` rounded up to whole vectors;
+        // one read in place has `cols` (whole vectors) values at each of `depth` rows of B,
+        // each inside it. The tile's `rows × cols` cells lie inside the output, no other
+        // thread writes them, and they hold numbers when accumulating (written by the caller
+        // or by the block before).
+        unsafe {
+            match cols.div_ceil(8) {
+                3 => avx512::multiply::<3>(&panels, &tile),
+                2 => avx512::multiply::<2>(&panels, &tile),
+                _ => avx512::multiply::<1>(&panels, &tile),
+            }
+        }
+    }
+}
+
+/// `buffer`'s first `len` values, after growing it with zeros if it is shorter.
+fn grown(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
+    &mut buffer[..len]
+}
+
+impl Output {
+    /// The cell `offset` elements into the output.
+    ///
+    /// # Safety
+    /// `offset` must lie inside the output.
+    unsafe fn cell(self, offset: usize) -> *mut f64 {
+        // SAFETY: the caller keeps `offset` inside the output.
+        unsafe { self.0.add(offset) }
+    }
+}

@@ -1,0 +1,216 @@
+//! Large matrix products: a blocked GEMM around a register-tiled AVX-512 micro-kernel where the
+//! CPU has AVX-512, and matrixmultiply's GEMM where it does not.
+//!
+//! The blocked product follows the usual scheme of packed blocks. The output is cut into tiles
+//! of `MR × NR` (8 × 24) cells, and each thread takes a share of them, once per product. For each
+//! block of up to `KC` steps of the inner dimension, a thread packs the panels of `B` its tiles
+//! need (a row-major `B` is read in place instead), and the rows of `A` a block of eight panels
+//! at a time, so that the micro-kernel reads both operands contiguously and from cache; the
+//! micro-kernel then keeps a whole tile's sums in registers while it streams through the two
+//! panels. Blocks after the first along the inner dimension add to the output.
+
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod blocked;
+#[cfg(target_arch = "x86_64")]
+mod pack;
+
+use super::linalg::StridedMatrix;
+use std::mem::MaybeUninit;
+
+/// `C ← op(A)·op(B)`, or `C ← C + op(A)·op(B)` with `accumulate`, where `C` is the row-major
+/// `[a.rows, b.cols]` output (holding numbers when `accumulate`). Every cell is written.
+pub(super) fn product(
+    a: &StridedMatrix,
+    b: &StridedMatrix,
+    c: &mut [MaybeUninit<f64>],
+    accumulate: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if avx512::available() {
+        blocked::product(a, b, c, accumulate);
+        return;
+    }
+    portable(a, b, c, accumulate);
+}
+
+/// [`product`] by matrixmultiply's GEMM, on any CPU.
+pub(super) fn portable(
+    a: &StridedMatrix,
+    b: &StridedMatrix,
+    c: &mut [MaybeUninit<f64>],
+    accumulate: bool,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert_eq!(
+        c.len(),
+        m * n,
+        "gemm: output of {} cells for [{m}, {n}]",
+        c.len()
+    );
+    // SAFETY: the pointers cover `m·k`, `k·n` and `m·n` elements of live, non-overlapping
+    // buffers, and the strides stay inside them for every index below (m, k, n). With beta 0
+    // the GEMM writes C without reading it; with beta 1 the caller vouches that C holds numbers.
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.data.as_ptr(),
+            a.row_stride as isize,
+            a.col_stride as isize,
+            b.data.as_ptr(),
+            b.row_stride as isize,
+            b.col_stride as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            c.as_mut_ptr().cast::<f64>(),
+            n as isize,
+            1,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{Layout, Tensor};
+
+    /// A `[rows, cols]` matrix of small integers, so that every sum of products is exact in
+    /// any order and the kernels can be held to the definition bit for bit.
+    fn integers(rows: usize, cols: usize, seed: usize) -> Tensor {
+        let values = (0..rows * cols).map(|i| ((i * 7 + seed * 13) % 11) as f64 - 5.0);
+        Tensor::from_vec(values.collect(), [rows, cols])
+    }
+
+    /// `op(a)·op(b)`, plus `start` when given, by the definition.
+    fn naive(a: &StridedMatrix, b: &StridedMatrix, start: Option<&[f64]>) -> Vec<f64> {
+        let at =
+            |m: &StridedMatrix, i: usize, j: usize| m.data[i * m.row_stride + j * m.col_stride];
+        let mut out = start.map_or_else(|| vec![0.0; a.rows * b.cols], <[f64]>::to_vec);
+        for i in 0..a.rows {
+            for j in 0..b.cols {
+                out[i * b.cols + j] += (0..a.cols).map(|p| at(a, i, p) * at(b, p, j)).sum::<f64>();
+            }
+        }
+        out
+    }
+
+    /// Runs `gemm` on `op_a(a)·op_b(b)`, from zero and on top of a known start, and checks both
+    /// against the definition.
+    fn check(
+        gemm: fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool),
+        [m, k, n]: [usize; 3],
+        [layout_a, layout_b]: [Layout; 2],
+    ) {
+        let stored = |rows, cols, layout| match layout {
+            Layout::AsIs => [rows, cols],
+            Layout::Transposed => [cols, rows],
+        };
+        let [a_rows, a_cols] = stored(m, k, layout_a);
+        let [b_rows, b_cols] = stored(k, n, layout_b);
+        let (a, b) = (integers(a_rows, a_cols, 1), integers(b_rows, b_cols, 2));
+        let (a, b) = (
+            StridedMatrix::new(&a, layout_a),
+            StridedMatrix::new(&b, layout_b),
+        );
+        let what = format!("[{m}, {k}] · [{k}, {n}] with {layout_a:?} · {layout_b:?}");
+
+        let mut out = vec![MaybeUninit::new(f64::NAN); m * n];
+        gemm(&a, &b, &mut out, false);
+        let out: Vec<f64> = out
+            .iter()
+            .map(|cell| unsafe { cell.assume_init() })
+            .collect();
+        assert!(
+            out == naive(&a, &b, None),
+            "{what}: the product differs from the definition"
+        );
+
+        let start: Vec<f64> = (0..m * n).map(|i| (i % 5) as f64).collect();
+        let mut out: Vec<_> = start.iter().map(|&value| MaybeUninit::new(value)).collect();
+        gemm(&a, &b, &mut out, true);
+        let out: Vec<f64> = out
+            .iter()
+            .map(|cell| unsafe { cell.assume_init() })
+            .collect();
+        let expected = naive(&a, &b, Some(&start));
+        assert!(
+            out == expected,
+            "{what}: the product added to a start differs"
+        );
+    }
+
+    /// Shapes that reach every path: edges of tiles in both directions, `A` read in place
+    /// (outputs up to 48 columns) and packed, several blocks along the inner dimension (past
+    /// 256) and across the output (past 264 columns), one thread and both.
+    const SHAPES: [[usize; 3]; 9] = [
+        [1, 1, 1],
+        [8, 3, 24],
+        [13, 5, 10],
+        [17, 40, 48],
+        [33, 257, 50],
+        [64, 300, 7],
+        [70, 513, 71],
+        [9, 20, 530],
+        [130, 260, 270],
+    ];
+    const LAYOUTS: [[Layout; 2]; 4] = [
+        [Layout::AsIs, Layout::AsIs],
+        [Layout::AsIs, Layout::Transposed],
+        [Layout::Transposed, Layout::AsIs],
+        [Layout::Transposed, Layout::Transposed],
+    ];
+
+    #[test]
+    fn the_product_matches_the_definition_for_every_shape_and_layout() {
+        for shape in SHAPES {
+            for layouts in LAYOUTS {
+                check(product, shape, layouts);
+            }
+        }
+    }
+
+    #[test]
+    fn the_portable_product_matches_the_definition() {
+        for shape in SHAPES {
+            for layouts in LAYOUTS {
+                check(portable, shape, layouts);
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_blocked_product_matches_the_definition_where_the_cpu_runs_it() {
+        if !avx512::available() {
+            eprintln!("skipped: this CPU has no AVX-512F");
+            return;
+        }
+        for shape in SHAPES {
+            for layouts in LAYOUTS {
+                check(blocked::product, shape, layouts);
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn an_empty_inner_dimension_gives_zeros_or_leaves_the_start() {
+        if !avx512::available() {
+            return;
+        }
+        let (a, b) = (Tensor::zeros([3, 0]), Tensor::zeros([0, 2]));
+        let (a, b) = (
+            StridedMatrix::new(&a, Layout::AsIs),
+            StridedMatrix::new(&b, Layout::AsIs),
+        );
+        let mut out = vec![MaybeUninit::new(f64::NAN); 6];
+        blocked::product(&a, &b, &mut out, false);
+        assert!(out.iter().all(|cell| unsafe { cell.assume_init() } == 0.0));
+        let mut out = vec![MaybeUninit::new(4.0); 6];
+        blocked::product(&a, &b, &mut out, true);
+        assert!(out.iter().all(|cell| unsafe { cell.assume_init() } == 4.0));
+    }
+}
