@@ -47,7 +47,7 @@ impl<'t> Var<'t> {
         }
         let nodes = self.tape.nodes.borrow();
         let anomaly = self.tape.detect_anomaly.get();
-        let mut grads: Vec<Option<Tensor>> = vec![None; self.id.0 + 1];
+        let mut grads = Gradients::table(self.id.0 + 1);
         grads[self.id.0] = Some(seed);
         for index in (0..=self.id.0).rev() {
             let node = &nodes[index];

@@ -3,7 +3,14 @@
 use crate::tape::NodeId;
 use crate::tensor::Tensor;
 use crate::var::Var;
+use std::cell::Cell;
 use std::ops::Index;
+
+thread_local! {
+    /// The table of the last [`Gradients`] dropped on this thread, emptied, for the next
+    /// backward pass to fill instead of allocating one (a training loop makes one per step).
+    static SPARE_TABLE: Cell<Vec<Option<Tensor>>> = const { Cell::new(Vec::new()) };
+}
 
 /// The gradients of one output with respect to the nodes of a tape, from [`Var::backward`].
 ///
@@ -16,6 +23,13 @@ pub struct Gradients {
 }
 
 impl Gradients {
+    /// A table of `len` empty slots, in recycled storage when a dropped table left some.
+    pub(crate) fn table(len: usize) -> Vec<Option<Tensor>> {
+        let mut table = SPARE_TABLE.try_with(Cell::take).unwrap_or_default();
+        table.resize(len, None);
+        table
+    }
+
     /// The gradient with respect to `var`, or `None` when no gradient reaches it (a constant, a
     /// node recorded after the output, or one the output does not depend on).
     pub fn get(&self, var: Var<'_>) -> Option<&Tensor> {
@@ -40,6 +54,24 @@ impl Gradients {
             .iter()
             .enumerate()
             .filter_map(|(index, grad)| grad.as_ref().map(|grad| (NodeId(index), grad)))
+    }
+}
+
+impl Drop for Gradients {
+    /// Gives the emptied table back for the next backward pass (its gradients' storage goes
+    /// back to the tensor pool as they drop).
+    fn drop(&mut self) {
+        let mut table = std::mem::take(&mut self.by_node);
+        table.clear();
+        // On a thread being torn down the spare is gone; the table is then simply freed.
+        let _ = SPARE_TABLE.try_with(|spare| {
+            let kept = spare.take();
+            spare.set(if table.capacity() >= kept.capacity() {
+                table
+            } else {
+                kept
+            });
+        });
     }
 }
 

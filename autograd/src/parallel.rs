@@ -20,9 +20,14 @@ pub(crate) fn for_row_blocks<T: Send>(
     cost: usize,
     work: impl Fn(usize, &mut [T]) + Sync,
 ) {
+    // The cost decides first: asking rayon for its pool takes longer than a small kernel.
+    if cost < PARALLEL_THRESHOLD {
+        work(0, output);
+        return;
+    }
     let rows = output.len().checked_div(width).unwrap_or(0);
     let threads = threads().min(rows.max(1));
-    if cost < PARALLEL_THRESHOLD || threads == 1 {
+    if threads == 1 {
         work(0, output);
         return;
     }
@@ -67,8 +72,7 @@ pub(crate) fn for_blocks<T: Send>(
     output: &mut [T],
     work: impl Fn(&[f64], &mut [T]) + Sync,
 ) {
-    let threads = threads();
-    if input.len() < PARALLEL_THRESHOLD || threads == 1 {
+    if input.len() < PARALLEL_THRESHOLD || threads() == 1 {
         work(input, output);
         return;
     }
@@ -112,8 +116,12 @@ fn sum_in_parts(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64]), p
 /// Runs `work(range)` over `0..count` cut into one contiguous range per thread, or over all of
 /// it on this thread when `cost` (elements of work) is small, there is one core, or one item.
 pub(crate) fn for_ranges(count: usize, cost: usize, work: impl Fn(Range<usize>) + Sync) {
-    let parts = threads().min(count);
-    if cost < PARALLEL_THRESHOLD || parts <= 1 {
+    let parts = if cost < PARALLEL_THRESHOLD {
+        1
+    } else {
+        threads().min(count)
+    };
+    if parts <= 1 {
         work(0..count);
         return;
     }

@@ -77,6 +77,10 @@ pub struct Tape {
     pub(crate) nodes: RefCell<Vec<Node>>,
     pub(crate) detect_anomaly: Cell<bool>,
     pub(crate) first_anomaly: RefCell<Option<crate::anomaly::Anomaly>>,
+    /// The last index list an op shared (labels, picked indices), kept across [`Tape::clear`]:
+    /// a training loop passes the same labels every step, and then shares this one instead of
+    /// allocating a copy.
+    last_indices: RefCell<Option<Arc<[usize]>>>,
 }
 
 impl Tape {
@@ -145,6 +149,20 @@ impl Tape {
         Var::new(self, id)
     }
 
+    /// `indices` as a shared list for an op to keep: the list the last op kept when it holds
+    /// the same values (no allocation), or else a new one, then kept for the next op.
+    pub(crate) fn shared_indices(&self, indices: &[usize]) -> Arc<[usize]> {
+        let mut last = self.last_indices.borrow_mut();
+        match &*last {
+            Some(kept) if **kept == *indices => kept.clone(),
+            _ => {
+                let shared: Arc<[usize]> = indices.into();
+                *last = Some(shared.clone());
+                shared
+            }
+        }
+    }
+
     /// A borrow of the node at `id`.
     pub(crate) fn node(&self, id: NodeId) -> Ref<'_, Node> {
         Ref::map(self.nodes.borrow(), |nodes| &nodes[id.0])
@@ -154,5 +172,21 @@ impl Tape {
 impl fmt::Debug for Tape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Tape({} nodes)", self.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_index_lists_share_one_allocation_and_different_ones_do_not() {
+        let tape = Tape::new();
+        let first = tape.shared_indices(&[1, 0, 2]);
+        let again = tape.shared_indices(&[1, 0, 2]);
+        assert!(Arc::ptr_eq(&first, &again));
+        let other = tape.shared_indices(&[1, 0, 1]);
+        assert_eq!(&*other, &[1, 0, 1]);
+        assert!(!Arc::ptr_eq(&first, &other));
     }
 }

@@ -119,6 +119,28 @@ fn powf_grad_matches_finite_differences() {
 }
 
 #[test]
+fn sum_squares_grad_matches_finite_differences() {
+    for (seed, &shape) in [&[][..], &[5], &[3, 4], &[2, 3, 4]].iter().enumerate() {
+        let input = normal(shape, 40 + seed as u64);
+        // Squared, so that the upstream gradient varies with the input.
+        check(
+            &format!("sum_squares of {shape:?}"),
+            |v| v[0].sum_squares().square(),
+            &[input],
+        );
+    }
+}
+
+#[test]
+fn sum_squares_equals_square_then_sum_in_value_and_gradient_bit_for_bit() {
+    let tape = Tape::new();
+    let x = tape.var(normal(&[7, 3], 41));
+    let (fused, composed) = (x.sum_squares() * 1.5, x.square().sum() * 1.5);
+    assert_eq!(fused.item().to_bits(), composed.item().to_bits());
+    assert_eq!(fused.backward()[x], composed.backward()[x]);
+}
+
+#[test]
 fn square_grad_matches_finite_differences() {
     check(
         "square at chosen points",

@@ -98,6 +98,15 @@ fn powf_second_derivatives_match_finite_differences() {
 }
 
 #[test]
+fn sum_squares_second_derivatives_match_finite_differences() {
+    check_second_order(
+        "Σx²",
+        |v| v[0].sum_squares().square(),
+        &[normal(&[3, 4], 42)],
+    );
+}
+
+#[test]
 fn square_second_derivatives_match_finite_differences() {
     check_second_order("x²", |v| weighted(v[0].square()), &[normal(&[3, 4], 4)]);
 }

@@ -254,3 +254,44 @@ fn softmax_grad_matches_finite_differences_at_large_logits() {
         &[Tensor::from_rows(&[[30.0, -30.0, 0.0], [2.0, 2.0, 2.0]])],
     );
 }
+
+#[test]
+fn a_gradient_table_reused_after_a_longer_pass_holds_only_this_pass_entries() {
+    let mut tape = Tape::new();
+    {
+        let x = tape.var(normal(&[3, 4], 60));
+        let mut y = x;
+        for _ in 0..20 {
+            y = y.tanh();
+        }
+        let grads = y.sum().backward();
+        assert_eq!(grads.iter().count(), 22);
+    }
+    tape.clear();
+    let x = tape.var(Tensor::from_vec(vec![1.0, -2.0], [2]));
+    let grads = x.square().sum().backward();
+    // x, x² and the sum: nothing left over from the longer pass's table.
+    assert_eq!(grads.iter().count(), 3);
+    assert_eq!(grads[x].data(), &[2.0, -4.0]);
+}
+
+#[test]
+fn softmax_cross_entropy_on_one_tape_follows_each_call_labels() {
+    // The tape shares a label list between calls with equal labels; different labels must
+    // still give their own losses and gradients.
+    let tape = Tape::new();
+    let logits = tape.var(Tensor::from_rows(&[[2.0, 0.0], [0.0, 1.0]]));
+    let first = logits.softmax_cross_entropy(&[0, 1]);
+    let again = logits.softmax_cross_entropy(&[0, 1]);
+    let other = logits.softmax_cross_entropy(&[1, 0]);
+    assert_eq!(*first.value(), *again.value());
+    let expected = |logit_of_label: f64, other_logit: f64| {
+        (logit_of_label.exp() + other_logit.exp()).ln() - logit_of_label
+    };
+    assert!((other.value()[[0]] - expected(0.0, 2.0)).abs() < 1e-15);
+    assert!((other.value()[[1]] - expected(0.0, 1.0)).abs() < 1e-15);
+    let grad = other.sum().backward()[logits].clone();
+    let p = 1.0 / (1.0 + (-2.0f64).exp()); // softmax of row 0 at class 0
+    assert!((grad[[0, 0]] - p).abs() < 1e-15);
+    assert!((grad[[0, 1]] - (1.0 - p - 1.0)).abs() < 1e-15);
+}

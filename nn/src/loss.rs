@@ -138,7 +138,7 @@ pub fn l2_penalty<'t>(params: &ParamVars<'t>, reg: f64) -> Var<'t> {
         .vars()
         .iter()
         .filter(|var| var.shape().rank() == 2)
-        .map(|weights| weights.square().sum())
+        .map(|weights| weights.sum_squares())
         .reduce(|total, term| total + term);
     match squares {
         Some(total) => (reg / 2.0) * total,

@@ -114,6 +114,16 @@ proptest! {
     }
 
     #[test]
+    fn sum_squares_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
+        // Through a weighted square, so that the upstream gradient varies with the input.
+        gradients_match(
+            |v| weighted_sum(v[0].sum_squares().square(), seed),
+            &[x],
+            &defaults(),
+        )?;
+    }
+
+    #[test]
     fn square_grad_matches_finite_differences(x in any_tensor(), seed in any::<u64>()) {
         gradients_match(|v| weighted_sum(v[0].square(), seed), &[x], &defaults())?;
     }

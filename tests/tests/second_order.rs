@@ -151,6 +151,14 @@ proptest! {
     }
 
     #[test]
+    fn sum_squares_second_derivatives_match_finite_differences(
+        x in any_tensor(),
+        seed in any::<u64>(),
+    ) {
+        second_order_matches(|v| curved_sum(v[0].sum_squares(), seed), &[x], seed, &defaults())?;
+    }
+
+    #[test]
     fn square_second_derivatives_match_finite_differences(
         x in any_tensor(),
         seed in any::<u64>(),

@@ -42,9 +42,9 @@ pub fn tape_gradients(
         activation = if layer + 1 < layers { z.tanh() } else { z };
     }
     let data_loss = activation.softmax_cross_entropy(&batch.labels).sum();
-    let mut penalty = vars[0].square().sum();
+    let mut penalty = vars[0].sum_squares();
     for layer in 1..layers {
-        penalty = penalty + vars[2 * layer].square().sum();
+        penalty = penalty + vars[2 * layer].sum_squares();
     }
     let loss = data_loss + reg / 2.0 * penalty;
     let mean_loss = loss.item() / batch.examples() as f64;

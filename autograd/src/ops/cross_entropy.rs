@@ -31,7 +31,7 @@ impl<'t> Var<'t> {
     /// `C`; the message names the shape, the offending label and the caller's line.
     #[track_caller]
     pub fn softmax_cross_entropy(self, labels: &[usize]) -> Var<'t> {
-        self.softmax_cross_entropy_shared(labels.into())
+        self.softmax_cross_entropy_shared(self.tape.shared_indices(labels))
     }
 
     #[track_caller]
@@ -50,9 +50,9 @@ impl<'t> Var<'t> {
                 "softmax_cross_entropy: label {label} in row {row} is out of range for {classes} classes (at {at})"
             );
         }
-        let value = self.value().softmax_cross_entropy(&labels);
+        let (value, probs) = self.value().softmax_cross_entropy_and_probs(&labels);
         self.tape.record(
-            Op::SoftmaxCrossEntropy { labels },
+            Op::SoftmaxCrossEntropy { labels, probs },
             Inputs::One([self.id]),
             value,
         )
@@ -64,11 +64,18 @@ impl<'t> Var<'t> {
 ///
 /// (The first term differentiates the log-sum-exp, whose slope is the softmax; the second the
 /// picked logit.) With `dL/dℓᵣ = 1` this is the tutorial's `delta3 = probs − onehot(y)`. Eager
-/// mode computes it row by row in one kernel; recording mode records the formula.
-pub(crate) fn backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V, labels: &Arc<[usize]>) -> C::V {
+/// mode computes it in one pass from `probs`, the softmax the forward pass kept; recording mode
+/// records the formula from the logits.
+pub(crate) fn backward<C: Calc>(
+    c: &C,
+    x: &C::V,
+    grad_y: &C::V,
+    labels: &Arc<[usize]>,
+    probs: &Tensor,
+) -> C::V {
     c.fused(
         [x, grad_y],
-        |[x, grad_y]| x.softmax_cross_entropy_slope(labels, grad_y),
+        |[_, grad_y]| probs.softmax_cross_entropy_slope(labels, grad_y),
         |c, [x, grad_y]| {
             let shape = c.shape(x);
             let (rows, classes) = (shape.dims()[0], shape.dims()[1]);

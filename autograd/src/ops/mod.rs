@@ -25,6 +25,7 @@ mod scalar;
 mod sigmoid;
 mod softmax;
 mod sum;
+mod sum_squares;
 mod tanh_relu;
 
 pub use custom::CustomOp;
@@ -33,6 +34,7 @@ pub(crate) use replay::replay;
 use crate::calc::Calc;
 use crate::shape::Shape;
 use crate::tape::NodeId;
+use crate::tensor::Tensor;
 use std::sync::Arc;
 
 /// How a node was made: the primitive and whatever parameters its backward rule needs.
@@ -64,6 +66,8 @@ pub(crate) enum Op {
     Reshape,
     BroadcastTo,
     SumTo,
+    /// `Σ x²` over all elements.
+    SumSquares,
     SumAxis {
         axis: usize,
         keepdim: bool,
@@ -87,6 +91,8 @@ pub(crate) enum Op {
     },
     SoftmaxCrossEntropy {
         labels: Arc<[usize]>,
+        /// The softmax of the logits, kept by the forward pass for the backward rule.
+        probs: Tensor,
     },
     Scatter {
         indices: Arc<[usize]>,
@@ -129,6 +135,7 @@ impl Op {
             Op::Reshape => "reshape",
             Op::BroadcastTo => "broadcast_to",
             Op::SumTo => "sum_to",
+            Op::SumSquares => "sum_squares",
             Op::SumAxis { .. } => "sum_axis",
             Op::MaxAxis { .. } => "max_axis",
             Op::LogSumExp { .. } => "logsumexp",
@@ -218,6 +225,7 @@ pub(crate) fn backward<C: Calc>(
         Op::Reshape => emit(0, reshape::reshape_backward(c, &x(0), g)),
         Op::BroadcastTo => emit(0, broadcast::broadcast_to_backward(c, &x(0), g)),
         Op::SumTo => emit(0, broadcast::sum_to_backward(c, &x(0), g)),
+        Op::SumSquares => emit(0, sum_squares::backward(c, &x(0), g)),
         Op::SumAxis { axis, keepdim } => {
             emit(0, sum::sum_axis_backward(c, &x(0), g, *axis, *keepdim))
         }
@@ -228,7 +236,9 @@ pub(crate) fn backward<C: Calc>(
         Op::Softmax { axis } => emit(0, softmax::softmax_backward(c, &y(), g, *axis)),
         Op::LogSoftmax { axis } => emit(0, softmax::log_softmax_backward(c, &y(), g, *axis)),
         Op::Pick { indices } => emit(0, pick::pick_backward(c, &x(0), g, indices)),
-        Op::SoftmaxCrossEntropy { labels } => emit(0, cross_entropy::backward(c, &x(0), g, labels)),
+        Op::SoftmaxCrossEntropy { labels, probs } => {
+            emit(0, cross_entropy::backward(c, &x(0), g, labels, probs))
+        }
         Op::Scatter { indices, .. } => emit(0, pick::scatter_backward(c, g, indices)),
         Op::Concat { axis } => {
             let sizes: Vec<Shape> = (0..inputs.len()).map(|i| c.shape(&x(i))).collect();

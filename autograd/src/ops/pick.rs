@@ -15,7 +15,7 @@ impl<'t> Var<'t> {
     /// If the var is not rank 2, there is not one index per row, or an index is out of range.
     #[track_caller]
     pub fn pick(self, indices: &[usize]) -> Var<'t> {
-        self.pick_shared(indices.into())
+        self.pick_shared(self.tape.shared_indices(indices))
     }
 
     #[track_caller]
@@ -44,7 +44,7 @@ impl<'t> Var<'t> {
     /// If the var is not rank 1 with one value per index, or an index is not below `columns`.
     #[track_caller]
     pub fn scatter(self, indices: &[usize], columns: usize) -> Var<'t> {
-        self.scatter_shared(indices.into(), columns)
+        self.scatter_shared(self.tape.shared_indices(indices), columns)
     }
 
     #[track_caller]

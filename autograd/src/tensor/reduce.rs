@@ -18,6 +18,11 @@ impl Tensor {
         self.data.iter().sum()
     }
 
+    /// `Σ x²` over all elements (the squared Euclidean norm).
+    pub fn sum_squares(&self) -> f64 {
+        self.data.iter().map(|x| x * x).sum()
+    }
+
     /// The sum along `axis`; the axis is kept with size 1 when `keepdim`, removed otherwise.
     ///
     /// # Panics

@@ -151,10 +151,18 @@ impl Tensor {
     /// If `self` is not rank 2, there is not one label per row, or a label is not below `C`.
     #[track_caller]
     pub fn softmax_cross_entropy(&self, labels: &[usize]) -> Tensor {
+        self.softmax_cross_entropy_and_probs(labels).0
+    }
+
+    /// [`softmax_cross_entropy`](Tensor::softmax_cross_entropy) and the softmax of each row,
+    /// `exp(x − m)/Σ exp(x − m)`, which the op keeps for its backward rule (so that the
+    /// backward pass does not take the exponentials again).
+    #[track_caller]
+    pub(crate) fn softmax_cross_entropy_and_probs(&self, labels: &[usize]) -> (Tensor, Tensor) {
         let (rows, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
-        let Some(lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
+        let Some(mut lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
             // No columns, hence no rows (every label would be out of range).
-            return Tensor::zeros([rows]);
+            return (Tensor::zeros([rows]), self.clone());
         };
         let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
         // −((x − m) − log Σ) is (log Σ − (x − m)) exactly: IEEE subtraction is antisymmetric.
@@ -167,24 +175,32 @@ impl Tensor {
                 .map(|(row, (&label, log_total))| log_total - lanes.shifted[row * columns + label]),
         );
         storage::recycle(log_totals);
-        Tensor::from_vec(losses, [rows])
+        let mut probs = std::mem::take(&mut lanes.exps);
+        for (lane, total) in probs.chunks_exact_mut(columns).zip(&lanes.totals) {
+            lane.iter_mut().for_each(|e| *e /= total);
+        }
+        (
+            Tensor::from_vec(losses, [rows]),
+            Tensor::from_vec(probs, self.shape),
+        )
     }
 
-    /// `grad[r]·(softmax(x[r, :]) − onehot(labels[r]))` for every row `r` of `[m, C]` logits
-    /// and an upstream gradient of `m` values: the backward kernel of
-    /// [`Var::softmax_cross_entropy`](crate::Var::softmax_cross_entropy).
-    #[track_caller]
+    /// `grad[r]·(probs[r, :] − onehot(labels[r]))` for every row `r` of `[m, C]` softmax
+    /// probabilities (this tensor) and an upstream gradient of `m` values: the backward kernel
+    /// of [`Var::softmax_cross_entropy`](crate::Var::softmax_cross_entropy), in one pass.
     pub(crate) fn softmax_cross_entropy_slope(&self, labels: &[usize], grad: &Tensor) -> Tensor {
-        let (_, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
-        let Some(mut lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
+        let columns = self.dims().get(1).copied().unwrap_or(0);
+        if columns == 0 {
             return self.clone();
-        };
-        let mut slopes = std::mem::take(&mut lanes.exps);
-        let rows = slopes.chunks_exact_mut(columns).zip(&lanes.totals);
-        for (((lane, total), &label), &g) in rows.zip(labels).zip(grad.data()) {
-            lane.iter_mut().for_each(|e| *e /= total);
+        }
+        let mut slopes = storage::copied(&self.data);
+        let rows = slopes
+            .chunks_exact_mut(columns)
+            .zip(labels)
+            .zip(grad.data());
+        for ((lane, &label), &g) in rows {
             lane[label] -= 1.0;
-            lane.iter_mut().for_each(|e| *e *= g);
+            lane.iter_mut().for_each(|slope| *slope *= g);
         }
         Tensor::from_vec(slopes, self.shape)
     }
@@ -260,7 +276,8 @@ mod tests {
     fn the_cross_entropy_slope_is_probabilities_minus_one_hot() {
         let logits = grid();
         let grad = Tensor::from_vec(vec![2.0, -0.5], [2]);
-        let slope = logits.softmax_cross_entropy_slope(&[1, 2], &grad);
+        let (_, kept) = logits.softmax_cross_entropy_and_probs(&[1, 2]);
+        let slope = kept.softmax_cross_entropy_slope(&[1, 2], &grad);
         let probs = logits.softmax_axis(1);
         for (r, (label, g)) in [(1, 2.0), (2, -0.5)].into_iter().enumerate() {
             for j in 0..3 {

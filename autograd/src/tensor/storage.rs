@@ -14,8 +14,9 @@ use std::cell::RefCell;
 
 /// Capacity classes: up to 2⁴⁷ elements, beyond any real tensor.
 const CLASSES: usize = 48;
-/// The most buffers kept per class.
-const PER_CLASS: usize = 32;
+/// The most buffers kept per class: enough for every tensor of one size that a long tape and
+/// its gradients hold at once (a deep stack of equal layers).
+const PER_CLASS: usize = 1024;
 /// The most bytes kept per thread (larger leftovers go back to the allocator).
 const MAX_POOLED_BYTES: usize = 1 << 30;
 
