@@ -278,9 +278,15 @@ fn run(options: &Options) -> Result<(), String> {
     let mut params = init.clone();
     for run in 0..options.runs {
         params.clone_from_slice(&init);
-        let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+        // Allocations are counted over the second half of the first run, after warm-up (the
+        // first passes fill the storage pool and the tape's node list).
+        let warm_up = options.passes / 2;
+        let mut allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
         let start = Instant::now();
         for pass in 0..options.passes {
+            if pass == warm_up {
+                allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+            }
             train_pass(options.step, &mut tape, &mut params, &batch, options);
             if run == 0 && pass + 1 == 200 {
                 rss_after_200 = resident_kib();
@@ -290,7 +296,7 @@ fn run(options: &Options) -> Result<(), String> {
         if run == 0 {
             rss_end = resident_kib();
             let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
-            allocations_per_pass = allocations as f64 / options.passes as f64;
+            allocations_per_pass = allocations as f64 / (options.passes - warm_up) as f64;
         }
     }
     let (final_loss, _) = mlp::hand_gradients(&params, &batch, options.reg);
@@ -314,6 +320,7 @@ fn run(options: &Options) -> Result<(), String> {
 
 fn main() -> ExitCode {
     autograd::retain_freed_memory();
+    autograd::enlist_this_thread_for_kernels();
     let result = parse_options().and_then(|options| run(&options));
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,10 +29,11 @@
 //! the plain [`Var::backward`] on tensors, and [`Var::backward_graph`], which records the backward
 //! pass on the tape so that gradients can themselves be differentiated (see [`higher`]).
 //!
-//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Two fused ops
+//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Three fused ops
 //! exist for speed, each exactly a composition of fine ones and each with its own documented
-//! rule: [`Var::affine`] (`x·W + b`, a dense layer) and [`Var::softmax_cross_entropy`] (whose
-//! rule is the tutorial's `probs − onehot`).
+//! rule: [`Var::affine`] (`x·W + b`, a dense layer), [`Var::softmax_cross_entropy`] (whose
+//! rule is the tutorial's `probs − onehot`) and [`Var::sum_squares`] (`Σ x²`, the L2 penalty's
+//! norm).
 //!
 //! [`gradcheck()`] compares any function's gradients with finite differences.
 
@@ -62,6 +63,7 @@ pub use inspect::{TapeListing, TapeStats};
 pub use memory::retain_freed_memory;
 pub use node_check::{NodeCheckReport, check_nodes};
 pub use ops::CustomOp;
+pub use parallel::enlist_this_thread_for_kernels;
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
 pub use tensor::{Layout, Tensor};

@@ -1,9 +1,28 @@
 //! Splitting large kernels across the machine's cores, on rayon's pool of threads.
 
+use crate::tensor::storage;
 use std::ops::Range;
 
 /// Below this many elements of work, starting threads costs more than it saves.
 pub(crate) const PARALLEL_THRESHOLD: usize = 1 << 17;
+
+/// Makes the calling thread one of the threads that large kernels are split across. Call it
+/// first thing in `main`, from the thread that will run the training loop.
+///
+/// A kernel started on a thread outside the pool hands all its work to the pool and sleeps
+/// until the pool's threads have done it, which costs a wake-up of both on every large kernel
+/// (on the benchmarks' 100,000-example workload, about a tenth of the time). Started on a
+/// thread of the pool, it does its own share and gives the rest to the others directly.
+///
+/// It sets up the process-wide pool, so it is for programs (the demo and the benchmarks call
+/// it), not for libraries; the calling thread must outlive every kernel. Returns whether the
+/// pool was set up; `false` when it was already running (kernels then work as before).
+pub fn enlist_this_thread_for_kernels() -> bool {
+    rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global()
+        .is_ok()
+}
 
 /// How many threads large kernels use: those of rayon's pool (one per core by default), which
 /// is started once and kept, so that a kernel neither spawns threads nor allocates to use them.
@@ -103,14 +122,15 @@ fn sum_in_parts(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64]), p
     let left_parts = parts / 2;
     let left_rows = (rows.len() / width) * left_parts / parts;
     let (left, right) = rows.split_at(left_rows * width);
-    let mut right_sums = vec![0.0; width];
+    let mut right_sums = storage::zeroed(width);
     rayon::join(
         || sum_in_parts(left, out, reduce, left_parts),
         || sum_in_parts(right, &mut right_sums, reduce, parts - left_parts),
     );
-    for (o, r) in out.iter_mut().zip(right_sums) {
+    for (o, r) in out.iter_mut().zip(&right_sums) {
         *o += r;
     }
+    storage::recycle(right_sums);
 }
 
 /// Runs `work(range)` over `0..count` cut into one contiguous range per thread, or over all of
