@@ -6,6 +6,7 @@ use super::reduce::lane_max;
 use super::storage;
 use super::transcendental::map_vec;
 use crate::fastmath;
+use std::mem::MaybeUninit;
 
 /// The lanes along the last axis, shifted for stability, with their exponentials and totals.
 struct LastAxisLanes {
@@ -63,6 +64,54 @@ fn stabilising_shift(lane: &[f64]) -> f64 {
     if max.is_finite() { max } else { 0.0 }
 }
 
+/// Divides each lane of `exps` by its total (`totals` holds one per lane), with the lane width
+/// known at compile time for the few classes of the tutorial's problems.
+fn divide_lanes(exps: &mut [f64], totals: &[f64]) {
+    let Some(len) = exps.len().checked_div(totals.len()) else {
+        return;
+    };
+    match len {
+        2 => divide_lanes_of::<2>(exps, totals, len),
+        3 => divide_lanes_of::<3>(exps, totals, len),
+        4 => divide_lanes_of::<4>(exps, totals, len),
+        _ => divide_lanes_of::<0>(exps, totals, len),
+    }
+}
+
+/// [`divide_lanes`] for lanes of `WIDTH` values, or of `len` when `WIDTH` is 0.
+#[inline(always)]
+fn divide_lanes_of<const WIDTH: usize>(exps: &mut [f64], totals: &[f64], len: usize) {
+    let len = if WIDTH == 0 { len } else { WIDTH };
+    for (lane, total) in exps.chunks_exact_mut(len).zip(totals) {
+        for e in lane {
+            *e /= total;
+        }
+    }
+}
+
+/// `out[r, j] = (probs[r, j] − [j = labels[r]])·grad[r]` for rows of `WIDTH` probabilities (or
+/// of `out.len() / labels.len()` when `WIDTH` is 0), writing every cell of `out`.
+#[inline(always)]
+fn cross_entropy_slopes<const WIDTH: usize>(
+    probs: &[f64],
+    labels: &[usize],
+    grad: &[f64],
+    out: &mut [MaybeUninit<f64>],
+) {
+    let width = if WIDTH == 0 {
+        out.len() / labels.len().max(1)
+    } else {
+        WIDTH
+    };
+    let rows = out.chunks_exact_mut(width).zip(probs.chunks_exact(width));
+    for ((out_row, probs_row), (&label, &g)) in rows.zip(labels.iter().zip(grad)) {
+        for (j, (cell, &p)) in out_row.iter_mut().zip(probs_row).enumerate() {
+            let onehot = if j == label { 1.0 } else { 0.0 };
+            cell.write((p - onehot) * g);
+        }
+    }
+}
+
 impl Tensor {
     /// `log Σ exp(x)` along `axis`, computed as `m + log Σ exp(x − m)` with `m` the lane's maximum so
     /// that large logits do not overflow.
@@ -82,9 +131,7 @@ impl Tensor {
     pub fn softmax_axis(&self, axis: usize) -> Tensor {
         if let Some(mut lanes) = self.last_axis_lanes("softmax", axis) {
             let mut exps = std::mem::take(&mut lanes.exps);
-            for (lane, total) in exps.chunks_exact_mut(lanes.len).zip(&lanes.totals) {
-                lane.iter_mut().for_each(|e| *e /= total);
-            }
+            divide_lanes(&mut exps, &lanes.totals);
             return Tensor::from_vec(exps, self.shape);
         }
         let (_, exps) = self.shifted_exponentials("softmax", axis);
@@ -176,9 +223,7 @@ impl Tensor {
         );
         storage::recycle(log_totals);
         let mut probs = std::mem::take(&mut lanes.exps);
-        for (lane, total) in probs.chunks_exact_mut(columns).zip(&lanes.totals) {
-            lane.iter_mut().for_each(|e| *e /= total);
-        }
+        divide_lanes(&mut probs, &lanes.totals);
         (
             Tensor::from_vec(losses, [rows]),
             Tensor::from_vec(probs, self.shape),
@@ -193,15 +238,17 @@ impl Tensor {
         if columns == 0 {
             return self.clone();
         }
-        let mut slopes = storage::copied(&self.data);
-        let rows = slopes
-            .chunks_exact_mut(columns)
-            .zip(labels)
-            .zip(grad.data());
-        for ((lane, &label), &g) in rows {
-            lane[label] -= 1.0;
-            lane.iter_mut().for_each(|slope| *slope *= g);
+        let mut slopes = storage::with_capacity(self.len());
+        let cells = &mut slopes.spare_capacity_mut()[..self.len()];
+        let (probs, grad) = (&self.data[..], grad.data());
+        match columns {
+            2 => cross_entropy_slopes::<2>(probs, labels, grad, cells),
+            3 => cross_entropy_slopes::<3>(probs, labels, grad, cells),
+            4 => cross_entropy_slopes::<4>(probs, labels, grad, cells),
+            _ => cross_entropy_slopes::<0>(probs, labels, grad, cells),
         }
+        // SAFETY: one row of slopes was written for each of the `len / columns` rows.
+        unsafe { slopes.set_len(self.len()) };
         Tensor::from_vec(slopes, self.shape)
     }
 
@@ -284,6 +331,29 @@ mod tests {
                 let onehot = if j == label { 1.0 } else { 0.0 };
                 let expected = g * (probs[[r, j]] - onehot);
                 assert!((slope[[r, j]] - expected).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn the_cross_entropy_slope_matches_its_definition_for_every_lane_width() {
+        for columns in 1..=6 {
+            let rows = 3;
+            let logits = Tensor::from_vec(
+                (0..rows * columns).map(|i| (i as f64 * 0.7).sin() * 3.0).collect(),
+                [rows, columns],
+            );
+            let labels: Vec<usize> = (0..rows).map(|r| (r * 2) % columns).collect();
+            let grad = Tensor::from_vec(vec![1.0, -0.5, 2.5], [rows]);
+            let (_, probs) = logits.softmax_cross_entropy_and_probs(&labels);
+            assert_eq!(probs, logits.softmax_axis(1), "{columns} columns");
+            let slope = probs.softmax_cross_entropy_slope(&labels, &grad);
+            for r in 0..rows {
+                for j in 0..columns {
+                    let onehot = if j == labels[r] { 1.0 } else { 0.0 };
+                    let expected = (probs[[r, j]] - onehot) * grad[[r]];
+                    assert_eq!(slope[[r, j]], expected, "{columns} columns, [{r}, {j}]");
+                }
             }
         }
     }
