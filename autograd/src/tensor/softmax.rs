@@ -340,7 +340,9 @@ mod tests {
         for columns in 1..=6 {
             let rows = 3;
             let logits = Tensor::from_vec(
-                (0..rows * columns).map(|i| (i as f64 * 0.7).sin() * 3.0).collect(),
+                (0..rows * columns)
+                    .map(|i| (i as f64 * 0.7).sin() * 3.0)
+                    .collect(),
                 [rows, columns],
             );
             let labels: Vec<usize> = (0..rows).map(|r| (r * 2) % columns).collect();

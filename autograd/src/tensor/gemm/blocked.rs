@@ -17,6 +17,8 @@ const KC: usize = 256;
 /// Up to this many panels across the output, `A` is read in place rather than packed: each of
 /// its values then serves too few tiles for a packed copy to pay for itself.
 const A_IN_PLACE_PANELS: usize = 2;
+/// Up to this many rows of output, a row-major `B` is read in place rather than packed.
+const B_IN_PLACE_ROWS: usize = 512;
 /// Columns per block of `B` (eleven panels, 0.5 MiB at full depth: a core's L2 holds it).
 const NC: usize = 11 * NR;
 /// Panels of `A` packed at a time: 64 rows, 128 KiB at full depth, read in runs of 64 values
@@ -114,11 +116,13 @@ pub(super) fn product(
     }
 }
 
-/// Where the micro-kernel reads a panel of `B` of `cols` columns: in place when `B` is
-/// row-major and the panel is whole vectors wide, or else packed `Some(width)` wide (`cols`
-/// rounded up to whole vectors).
-fn packed_width(b: &StridedMatrix, cols: usize) -> Option<usize> {
-    (b.col_stride != 1 || !cols.is_multiple_of(8)).then(|| cols.next_multiple_of(8))
+/// Where the micro-kernel reads a panel of `cols` columns of `B` for an output of `rows` rows:
+/// in place when `B` is row-major, the panel whole vectors wide and the output short (each
+/// value of `B` then serves few tiles, too few to repay a packed copy), or else packed,
+/// `Some(width)` wide (`cols` rounded up to whole vectors).
+fn packed_width(b: &StridedMatrix, rows: usize, cols: usize) -> Option<usize> {
+    let in_place = b.col_stride == 1 && cols.is_multiple_of(8) && rows <= B_IN_PLACE_ROWS;
+    (!in_place).then(|| cols.next_multiple_of(8))
 }
 
 impl Block<'_> {
@@ -183,7 +187,7 @@ impl Block<'_> {
         let buffer = &mut buffer[align..];
         for col_panel in col_panels {
             let panel_col = col_panel * NR;
-            if let Some(width) = packed_width(self.b, NR.min(self.cols - panel_col)) {
+            if let Some(width) = packed_width(self.b, self.a.rows, NR.min(self.cols - panel_col)) {
                 let panel = &mut buffer[col_panel * panel_len..][..panel_len];
                 let steps = [self.first_step, self.depth];
                 pack::b_panel(self.b, self.first_col + panel_col, steps, width, panel);
@@ -197,7 +201,7 @@ impl Block<'_> {
         let (b, n) = (self.b, self.b.cols);
         let cols = NR.min(self.cols - col_panel * NR);
         let col = self.first_col + col_panel * NR;
-        let (b_panel, b_step) = match packed_width(b, cols) {
+        let (b_panel, b_step) = match packed_width(b, self.a.rows, cols) {
             Some(width) => (&packed_b[col_panel * self.depth * NR..], width),
             None => (
                 &b.data[self.first_step * b.row_stride + col..],

@@ -143,9 +143,10 @@ mod tests {
     }
 
     /// Shapes that reach every path: edges of tiles in both directions, `A` read in place
-    /// (outputs up to 48 columns) and packed, several blocks along the inner dimension (past
-    /// 256) and across the output (past 264 columns), one thread and both.
-    const SHAPES: [[usize; 3]; 9] = [
+    /// (outputs up to 48 columns) and packed, a row-major `B` read in place (outputs up to 512
+    /// rows) and packed, several blocks along the inner dimension (past 256) and across the
+    /// output (past 264 columns), one thread and both.
+    const SHAPES: [[usize; 3]; 10] = [
         [1, 1, 1],
         [8, 3, 24],
         [13, 5, 10],
@@ -155,6 +156,7 @@ mod tests {
         [70, 513, 71],
         [9, 20, 530],
         [130, 260, 270],
+        [600, 40, 50],
     ];
     const LAYOUTS: [[Layout; 2]; 4] = [
         [Layout::AsIs, Layout::AsIs],
