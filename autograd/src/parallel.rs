@@ -16,7 +16,8 @@ pub(crate) const PARALLEL_THRESHOLD: usize = 1 << 17;
 ///
 /// It sets up the process-wide pool, so it is for programs (the demo and the benchmarks call
 /// it), not for libraries; the calling thread must outlive every kernel. Returns whether the
-/// pool was set up; `false` when it was already running (kernels then work as before).
+/// pool was set up: `false` when it was already running (a kernel had started it, or this was
+/// called before) or could not be started, and kernels then work as before.
 pub fn enlist_this_thread_for_kernels() -> bool {
     rayon::ThreadPoolBuilder::new()
         .use_current_thread()

@@ -150,7 +150,8 @@ impl Tape {
     }
 
     /// `indices` as a shared list for an op to keep: the list the last op kept when it holds
-    /// the same values (no allocation), or else a new one, then kept for the next op.
+    /// the same values (no allocation), or else a new one, then kept for the next op. Only the
+    /// last list is kept, so a loop that alternates between two lists allocates each time.
     pub(crate) fn shared_indices(&self, indices: &[usize]) -> Arc<[usize]> {
         let mut last = self.last_indices.borrow_mut();
         match &*last {

@@ -35,8 +35,9 @@ impl Tape {
         let mut stats = TapeStats::default();
         for node in nodes.iter() {
             let bytes = node.value.len() * std::mem::size_of::<f64>();
+            let kept = node.op.kept_tensor().map_or(0, Tensor::len);
             stats.nodes += 1;
-            stats.value_bytes += bytes;
+            stats.value_bytes += bytes + kept * std::mem::size_of::<f64>();
             if node.inputs.as_slice().is_empty() {
                 stats.leaves += 1;
                 stats.leaf_bytes += bytes;
@@ -55,7 +56,8 @@ pub struct TapeStats {
     pub nodes: usize,
     /// Of which leaves (variables and constants).
     pub leaves: usize,
-    /// Bytes held by all node values (the saved tensors that backward reads).
+    /// Bytes held by all node values and by the tensors ops keep beside them (the saved
+    /// tensors that backward reads).
     pub value_bytes: usize,
     /// Of which bytes held by leaves.
     pub leaf_bytes: usize,
@@ -181,5 +183,14 @@ mod tests {
         assert_eq!((stats.nodes, stats.leaves), (3, 1));
         assert_eq!(stats.value_bytes, (100 + 100 + 1) * 8);
         assert_eq!(stats.leaf_bytes, 800);
+    }
+
+    #[test]
+    fn stats_count_the_probabilities_softmax_cross_entropy_keeps() {
+        let tape = Tape::new();
+        let logits = tape.var(Tensor::zeros([4, 3]));
+        let _ = logits.softmax_cross_entropy(&[0, 1, 2, 0]);
+        // The logits, the four losses, and the [4, 3] probabilities kept for backward.
+        assert_eq!(tape.stats().value_bytes, (12 + 4 + 12) * 8);
     }
 }

@@ -109,6 +109,14 @@ pub(crate) enum Op {
 }
 
 impl Op {
+    /// A tensor the op keeps beside the node's value for its backward rule, if any.
+    pub(crate) fn kept_tensor(&self) -> Option<&Tensor> {
+        match self {
+            Op::SoftmaxCrossEntropy { probs, .. } => Some(probs),
+            _ => None,
+        }
+    }
+
     /// The op's name as users write it (`matmul`, `log_softmax`, ...), for messages and listings.
     pub(crate) fn name(&self) -> &str {
         match self {

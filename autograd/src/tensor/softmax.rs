@@ -8,6 +8,29 @@ use super::transcendental::map_vec;
 use crate::fastmath;
 use std::mem::MaybeUninit;
 
+/// The `WIDTH` argument of the lane kernels below that stands for a width known only at run
+/// time; any other value is the width itself, a constant the compiler unrolls loops over.
+const RUNTIME_WIDTH: usize = 0;
+
+/// The lane width a kernel instantiated for `WIDTH` works with, given the run-time `width`.
+#[inline(always)]
+const fn lane_width<const WIDTH: usize>(width: usize) -> usize {
+    if WIDTH == RUNTIME_WIDTH { width } else { WIDTH }
+}
+
+/// Calls `kernel::<W>(args)` with `W` the lane width `width` when it is 2, 3 or 4 (the few
+/// classes of the tutorial's problems), and [`RUNTIME_WIDTH`] otherwise.
+macro_rules! by_lane_width {
+    ($width:expr, $kernel:ident($($arg:expr),* $(,)?)) => {
+        match $width {
+            2 => $kernel::<2>($($arg),*),
+            3 => $kernel::<3>($($arg),*),
+            4 => $kernel::<4>($($arg),*),
+            _ => $kernel::<RUNTIME_WIDTH>($($arg),*),
+        }
+    };
+}
+
 /// The lanes along the last axis, shifted for stability, with their exponentials and totals.
 struct LastAxisLanes {
     /// The lane length.
@@ -29,30 +52,28 @@ impl Drop for LastAxisLanes {
     }
 }
 
-impl LastAxisLanes {
-    /// The lanes of `len` values in `data`; `WIDTH` is `len` when known at compile time, else 0.
-    #[inline(always)]
-    fn of<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes {
-        let len = if WIDTH == 0 { len } else { WIDTH };
-        let mut shifted = storage::with_capacity(data.len());
-        let outputs = shifted.spare_capacity_mut()[..data.len()].chunks_exact_mut(len);
-        for (output, lane) in outputs.zip(data.chunks_exact(len)) {
-            let shift = stabilising_shift(lane);
-            for (out, x) in output.iter_mut().zip(lane) {
-                out.write(x - shift);
-            }
+/// The lanes of `len` values in `data` (see [`lane_width`] for `WIDTH`).
+#[inline(always)]
+fn shifted_lanes<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes {
+    let len = lane_width::<WIDTH>(len);
+    let mut shifted = storage::with_capacity(data.len());
+    let outputs = shifted.spare_capacity_mut()[..data.len()].chunks_exact_mut(len);
+    for (output, lane) in outputs.zip(data.chunks_exact(len)) {
+        let shift = stabilising_shift(lane);
+        for (out, x) in output.iter_mut().zip(lane) {
+            out.write(x - shift);
         }
-        // SAFETY: the lanes tile `data`, so every one of its `data.len()` elements was written.
-        unsafe { shifted.set_len(data.len()) };
-        let exps = map_vec(&shifted, fastmath::exp_slice);
-        let mut totals = storage::with_capacity(exps.len() / len);
-        totals.extend(exps.chunks_exact(len).map(|lane| lane.iter().sum::<f64>()));
-        LastAxisLanes {
-            len,
-            shifted,
-            exps,
-            totals,
-        }
+    }
+    // SAFETY: the lanes tile `data`, so every one of its `data.len()` elements was written.
+    unsafe { shifted.set_len(data.len()) };
+    let exps = map_vec(&shifted, fastmath::exp_slice);
+    let mut totals = storage::with_capacity(exps.len() / len);
+    totals.extend(exps.chunks_exact(len).map(|lane| lane.iter().sum::<f64>()));
+    LastAxisLanes {
+        len,
+        shifted,
+        exps,
+        totals,
     }
 }
 
@@ -64,45 +85,28 @@ fn stabilising_shift(lane: &[f64]) -> f64 {
     if max.is_finite() { max } else { 0.0 }
 }
 
-/// Divides each lane of `exps` by its total (`totals` holds one per lane), with the lane width
-/// known at compile time for the few classes of the tutorial's problems.
-fn divide_lanes(exps: &mut [f64], totals: &[f64]) {
-    let Some(len) = exps.len().checked_div(totals.len()) else {
-        return;
-    };
-    match len {
-        2 => divide_lanes_of::<2>(exps, totals, len),
-        3 => divide_lanes_of::<3>(exps, totals, len),
-        4 => divide_lanes_of::<4>(exps, totals, len),
-        _ => divide_lanes_of::<0>(exps, totals, len),
-    }
-}
-
-/// [`divide_lanes`] for lanes of `WIDTH` values, or of `len` when `WIDTH` is 0.
+/// Divides each lane of `len` values of `exps` by its total (`totals` holds one per lane; see
+/// [`lane_width`] for `WIDTH`).
 #[inline(always)]
-fn divide_lanes_of<const WIDTH: usize>(exps: &mut [f64], totals: &[f64], len: usize) {
-    let len = if WIDTH == 0 { len } else { WIDTH };
-    for (lane, total) in exps.chunks_exact_mut(len).zip(totals) {
+fn divide_lanes<const WIDTH: usize>(exps: &mut [f64], totals: &[f64], len: usize) {
+    for (lane, total) in exps.chunks_exact_mut(lane_width::<WIDTH>(len)).zip(totals) {
         for e in lane {
             *e /= total;
         }
     }
 }
 
-/// `out[r, j] = (probs[r, j] − [j = labels[r]])·grad[r]` for rows of `WIDTH` probabilities (or
-/// of `out.len() / labels.len()` when `WIDTH` is 0), writing every cell of `out`.
+/// `out[r, j] = (probs[r, j] − [j = labels[r]])·grad[r]` for rows of `columns` probabilities
+/// (see [`lane_width`] for `WIDTH`), writing every cell of `out`.
 #[inline(always)]
 fn cross_entropy_slopes<const WIDTH: usize>(
     probs: &[f64],
     labels: &[usize],
     grad: &[f64],
     out: &mut [MaybeUninit<f64>],
+    columns: usize,
 ) {
-    let width = if WIDTH == 0 {
-        out.len() / labels.len().max(1)
-    } else {
-        WIDTH
-    };
+    let width = lane_width::<WIDTH>(columns);
     let rows = out.chunks_exact_mut(width).zip(probs.chunks_exact(width));
     for ((out_row, probs_row), (&label, &g)) in rows.zip(labels.iter().zip(grad)) {
         for (j, (cell, &p)) in out_row.iter_mut().zip(probs_row).enumerate() {
@@ -131,7 +135,7 @@ impl Tensor {
     pub fn softmax_axis(&self, axis: usize) -> Tensor {
         if let Some(mut lanes) = self.last_axis_lanes("softmax", axis) {
             let mut exps = std::mem::take(&mut lanes.exps);
-            divide_lanes(&mut exps, &lanes.totals);
+            by_lane_width!(lanes.len, divide_lanes(&mut exps, &lanes.totals, lanes.len));
             return Tensor::from_vec(exps, self.shape);
         }
         let (_, exps) = self.shifted_exponentials("softmax", axis);
@@ -169,12 +173,7 @@ impl Tensor {
             return None;
         }
         // Lanes as narrow as the tutorial's two classes get loops unrolled for their width.
-        Some(match len {
-            2 => LastAxisLanes::of::<2>(&self.data, len),
-            3 => LastAxisLanes::of::<3>(&self.data, len),
-            4 => LastAxisLanes::of::<4>(&self.data, len),
-            _ => LastAxisLanes::of::<0>(&self.data, len),
-        })
+        Some(by_lane_width!(len, shifted_lanes(&self.data, len)))
     }
 
     /// The stabilising shift of each lane along `axis` (its maximum, or 0 when that is not finite,
@@ -223,7 +222,7 @@ impl Tensor {
         );
         storage::recycle(log_totals);
         let mut probs = std::mem::take(&mut lanes.exps);
-        divide_lanes(&mut probs, &lanes.totals);
+        by_lane_width!(columns, divide_lanes(&mut probs, &lanes.totals, columns));
         (
             Tensor::from_vec(losses, [rows]),
             Tensor::from_vec(probs, self.shape),
@@ -234,20 +233,26 @@ impl Tensor {
     /// probabilities (this tensor) and an upstream gradient of `m` values: the backward kernel
     /// of [`Var::softmax_cross_entropy`](crate::Var::softmax_cross_entropy), in one pass.
     pub(crate) fn softmax_cross_entropy_slope(&self, labels: &[usize], grad: &Tensor) -> Tensor {
-        let columns = self.dims().get(1).copied().unwrap_or(0);
+        let (rows, columns) = (self.dims()[0], self.dims()[1]);
+        assert!(
+            labels.len() == rows && grad.len() == rows,
+            "softmax_cross_entropy: probabilities {} with {} labels and {} gradients",
+            self.shape,
+            labels.len(),
+            grad.len()
+        );
         if columns == 0 {
             return self.clone();
         }
         let mut slopes = storage::with_capacity(self.len());
         let cells = &mut slopes.spare_capacity_mut()[..self.len()];
         let (probs, grad) = (&self.data[..], grad.data());
-        match columns {
-            2 => cross_entropy_slopes::<2>(probs, labels, grad, cells),
-            3 => cross_entropy_slopes::<3>(probs, labels, grad, cells),
-            4 => cross_entropy_slopes::<4>(probs, labels, grad, cells),
-            _ => cross_entropy_slopes::<0>(probs, labels, grad, cells),
-        }
-        // SAFETY: one row of slopes was written for each of the `len / columns` rows.
+        by_lane_width!(
+            columns,
+            cross_entropy_slopes(probs, labels, grad, cells, columns)
+        );
+        // SAFETY: a row of `columns` slopes was written for each of the `rows` rows (one label
+        // and one gradient each, checked above), which tile the `len` cells.
         unsafe { slopes.set_len(self.len()) };
         Tensor::from_vec(slopes, self.shape)
     }
@@ -348,15 +353,33 @@ mod tests {
             let labels: Vec<usize> = (0..rows).map(|r| (r * 2) % columns).collect();
             let grad = Tensor::from_vec(vec![1.0, -0.5, 2.5], [rows]);
             let (_, probs) = logits.softmax_cross_entropy_and_probs(&labels);
-            assert_eq!(probs, logits.softmax_axis(1), "{columns} columns");
             let slope = probs.softmax_cross_entropy_slope(&labels, &grad);
             for r in 0..rows {
+                // The softmax of the row by the definition, with libm's exp.
+                let total: f64 = (0..columns).map(|j| logits[[r, j]].exp()).sum();
                 for j in 0..columns {
+                    let p = logits[[r, j]].exp() / total;
+                    assert!((probs[[r, j]] - p).abs() < 1e-15, "{columns} columns");
                     let onehot = if j == labels[r] { 1.0 } else { 0.0 };
-                    let expected = (probs[[r, j]] - onehot) * grad[[r]];
-                    assert_eq!(slope[[r, j]], expected, "{columns} columns, [{r}, {j}]");
+                    let expected = (p - onehot) * grad[[r]];
+                    let error = (slope[[r, j]] - expected).abs();
+                    assert!(
+                        error < 1e-15,
+                        "{columns} columns, [{r}, {j}]: off by {error:e}"
+                    );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_cross_entropy_of_an_empty_batch_is_empty_with_an_empty_slope() {
+        for columns in [1, 2, 5] {
+            let logits = Tensor::zeros([0, columns]);
+            let (losses, probs) = logits.softmax_cross_entropy_and_probs(&[]);
+            assert_eq!(losses.dims(), &[0]);
+            let slope = probs.softmax_cross_entropy_slope(&[], &Tensor::zeros([0]));
+            assert_eq!(slope.dims(), &[0, columns]);
         }
     }
 

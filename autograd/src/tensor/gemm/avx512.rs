@@ -1,4 +1,5 @@
-//! The AVX-512 micro-kernel: one `8 × 8·NV` tile of `C` from packed panels of `A` and `B`.
+//! The AVX-512 micro-kernel: one `8 × 8·NV` tile of `C` from panels of `A` and `B` (packed, or
+//! read in place).
 
 use super::blocked::MR;
 use std::arch::x86_64::{

@@ -73,12 +73,6 @@ pub(super) fn product(
     accumulate: bool,
 ) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
-    assert_eq!(
-        c.len(),
-        m * n,
-        "gemm: {} cells for a [{m}, {n}] output",
-        c.len()
-    );
     if m == 0 || n == 0 {
         return;
     }
@@ -94,7 +88,8 @@ pub(super) fn product(
         let cols = NC.min(n - first_col);
         let tiles = row_panels * cols.div_ceil(NR);
         // Each thread takes its share of the tiles through every block along the inner
-        // dimension, so that the threads meet once per product, not once per block.
+        // dimension, so that the threads meet once per block of columns (once per product
+        // when n ≤ NC), not once per block of the inner dimension.
         for_ranges(tiles, m * cols * k, |tiles| {
             PACKED.with_borrow_mut(|packed| {
                 for first_step in (0..k).step_by(KC) {
@@ -116,13 +111,27 @@ pub(super) fn product(
     }
 }
 
+/// Where the micro-kernel reads a panel of `B`.
+#[derive(Clone, Copy)]
+enum BSource {
+    /// In `B` itself, one row per step.
+    InPlace,
+    /// In a packed copy `width` values wide per step.
+    Packed { width: usize },
+}
+
 /// Where the micro-kernel reads a panel of `cols` columns of `B` for an output of `rows` rows:
 /// in place when `B` is row-major, the panel whole vectors wide and the output short (each
-/// value of `B` then serves few tiles, too few to repay a packed copy), or else packed,
-/// `Some(width)` wide (`cols` rounded up to whole vectors).
-fn packed_width(b: &StridedMatrix, rows: usize, cols: usize) -> Option<usize> {
-    let in_place = b.col_stride == 1 && cols.is_multiple_of(8) && rows <= B_IN_PLACE_ROWS;
-    (!in_place).then(|| cols.next_multiple_of(8))
+/// value of `B` then serves few tiles, too few to repay a packed copy), or else packed with
+/// `cols` rounded up to whole vectors.
+fn b_source(b: &StridedMatrix, rows: usize, cols: usize) -> BSource {
+    if b.col_stride == 1 && cols.is_multiple_of(8) && rows <= B_IN_PLACE_ROWS {
+        BSource::InPlace
+    } else {
+        BSource::Packed {
+            width: cols.next_multiple_of(8),
+        }
+    }
 }
 
 impl Block<'_> {
@@ -187,7 +196,8 @@ impl Block<'_> {
         let buffer = &mut buffer[align..];
         for col_panel in col_panels {
             let panel_col = col_panel * NR;
-            if let Some(width) = packed_width(self.b, self.a.rows, NR.min(self.cols - panel_col)) {
+            let cols = NR.min(self.cols - panel_col);
+            if let BSource::Packed { width } = b_source(self.b, self.a.rows, cols) {
                 let panel = &mut buffer[col_panel * panel_len..][..panel_len];
                 let steps = [self.first_step, self.depth];
                 pack::b_panel(self.b, self.first_col + panel_col, steps, width, panel);
@@ -201,9 +211,9 @@ impl Block<'_> {
         let (b, n) = (self.b, self.b.cols);
         let cols = NR.min(self.cols - col_panel * NR);
         let col = self.first_col + col_panel * NR;
-        let (b_panel, b_step) = match packed_width(b, self.a.rows, cols) {
-            Some(width) => (&packed_b[col_panel * self.depth * NR..], width),
-            None => (
+        let (b_panel, b_step) = match b_source(b, self.a.rows, cols) {
+            BSource::Packed { width } => (&packed_b[col_panel * self.depth * NR..], width),
+            BSource::InPlace => (
                 &b.data[self.first_step * b.row_stride + col..],
                 b.row_stride,
             ),
@@ -225,9 +235,9 @@ impl Block<'_> {
             accumulate: self.accumulate,
         };
         // SAFETY: the CPU has AVX-512F (checked by the caller). The A panel holds `MR` values
-        // at each of `depth` steps (packed, or whole rows of A read in place). A packed B panel holds `depth` steps of `cols` rounded up to whole vectors;
-        // one read in place has `cols` (whole vectors) values at each of `depth` rows of B,
-        // each inside it. The tile's `rows × cols` cells lie inside the output, no other
+        // at each of `depth` steps (packed, or whole rows of A read in place). A packed B
+        // panel holds `depth` steps of `cols` rounded up to whole vectors; one read in place
+        // has `cols` (whole vectors) values at each of `depth` rows of B, each inside it. The tile's `rows × cols` cells lie inside the output, no other
         // thread writes them, and they hold numbers when accumulating (written by the caller
         // or by the block before).
         unsafe {

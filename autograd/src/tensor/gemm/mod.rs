@@ -2,12 +2,16 @@
 //! CPU has AVX-512, and matrixmultiply's GEMM where it does not.
 //!
 //! The blocked product follows the usual scheme of packed blocks. The output is cut into tiles
-//! of `MR × NR` (8 × 24) cells, and each thread takes a share of them, once per product. For each
-//! block of up to `KC` steps of the inner dimension, a thread packs the panels of `B` its tiles
-//! need (a row-major `B` is read in place instead), and the rows of `A` a block of eight panels
-//! at a time, so that the micro-kernel reads both operands contiguously and from cache; the
-//! micro-kernel then keeps a whole tile's sums in registers while it streams through the two
-//! panels. Blocks after the first along the inner dimension add to the output.
+//! of `MR × NR` (8 × 24) cells, and each thread takes a share of them (once per product, or per
+//! block of `NC` columns on wider outputs). For each block of up to `KC` steps of the inner
+//! dimension, a thread packs the panels of `B` its tiles need and the rows of `A` a block of
+//! eight panels at a time, so that the micro-kernel reads both operands contiguously and from
+//! cache; the micro-kernel then keeps a whole tile's sums in registers while it streams through
+//! the two panels. Blocks after the first along the inner dimension add to the output.
+//!
+//! Where a packed copy would not pay for itself, an operand is read in place: a row-major `B`
+//! when the output has at most 512 rows (a weight gradient `Xᵀ·G`, where each value of `B`
+//! serves few tiles), and `A` when the output is at most two panels (48 columns) wide.
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -27,6 +31,13 @@ pub(super) fn product(
     c: &mut [MaybeUninit<f64>],
     accumulate: bool,
 ) {
+    let (m, n) = (a.rows, b.cols);
+    assert_eq!(
+        c.len(),
+        m * n,
+        "gemm: {} cells for a [{m}, {n}] output",
+        c.len()
+    );
     #[cfg(target_arch = "x86_64")]
     if avx512::available() {
         blocked::product(a, b, c, accumulate);
@@ -99,11 +110,10 @@ mod tests {
 
     /// Runs `gemm` on `op_a(a)·op_b(b)`, from zero and on top of a known start, and checks both
     /// against the definition.
-    fn check(
-        gemm: fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool),
-        [m, k, n]: [usize; 3],
-        [layout_a, layout_b]: [Layout; 2],
-    ) {
+    /// A product kernel: `gemm(a, b, c, accumulate)`.
+    type Gemm = fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool);
+
+    fn check(gemm: Gemm, [m, k, n]: [usize; 3], [layout_a, layout_b]: [Layout; 2]) {
         let stored = |rows, cols, layout| match layout {
             Layout::AsIs => [rows, cols],
             Layout::Transposed => [cols, rows],
@@ -144,9 +154,9 @@ mod tests {
 
     /// Shapes that reach every path: edges of tiles in both directions, `A` read in place
     /// (outputs up to 48 columns) and packed, a row-major `B` read in place (outputs up to 512
-    /// rows) and packed, several blocks along the inner dimension (past 256) and across the
-    /// output (past 264 columns), one thread and both.
-    const SHAPES: [[usize; 3]; 10] = [
+    /// rows; last panels 8, 16 and 24 wide) and packed, several blocks along the inner
+    /// dimension (past 256) and across the output (past 264 columns), one thread and both.
+    const SHAPES: [[usize; 3]; 12] = [
         [1, 1, 1],
         [8, 3, 24],
         [13, 5, 10],
@@ -157,6 +167,8 @@ mod tests {
         [9, 20, 530],
         [130, 260, 270],
         [600, 40, 50],
+        [21, 30, 40],
+        [300, 70, 56],
     ];
     const LAYOUTS: [[Layout; 2]; 4] = [
         [Layout::AsIs, Layout::AsIs],
@@ -197,22 +209,33 @@ mod tests {
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
     #[test]
     fn an_empty_inner_dimension_gives_zeros_or_leaves_the_start() {
-        if !avx512::available() {
-            return;
+        let mut gemms: Vec<(&str, Gemm)> = vec![("portable", portable)];
+        #[cfg(target_arch = "x86_64")]
+        if avx512::available() {
+            gemms.push(("blocked", blocked::product));
         }
         let (a, b) = (Tensor::zeros([3, 0]), Tensor::zeros([0, 2]));
         let (a, b) = (
             StridedMatrix::new(&a, Layout::AsIs),
             StridedMatrix::new(&b, Layout::AsIs),
         );
-        let mut out = vec![MaybeUninit::new(f64::NAN); 6];
-        blocked::product(&a, &b, &mut out, false);
-        assert!(out.iter().all(|cell| unsafe { cell.assume_init() } == 0.0));
-        let mut out = vec![MaybeUninit::new(4.0); 6];
-        blocked::product(&a, &b, &mut out, true);
-        assert!(out.iter().all(|cell| unsafe { cell.assume_init() } == 4.0));
+        for (name, gemm) in gemms {
+            let mut out = vec![MaybeUninit::new(f64::NAN); 6];
+            gemm(&a, &b, &mut out, false);
+            let out: Vec<f64> = out
+                .iter()
+                .map(|cell| unsafe { cell.assume_init() })
+                .collect();
+            assert_eq!(out, [0.0; 6], "{name}");
+            let mut out = vec![MaybeUninit::new(4.0); 6];
+            gemm(&a, &b, &mut out, true);
+            let out: Vec<f64> = out
+                .iter()
+                .map(|cell| unsafe { cell.assume_init() })
+                .collect();
+            assert_eq!(out, [4.0; 6], "{name}");
+        }
     }
 }
