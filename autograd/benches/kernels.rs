@@ -2,9 +2,11 @@
 //!
 //! Run with `cargo bench -p autograd --bench kernels`. Sizes are the three workloads' own:
 //! matrix products of the small (200×2·2×3), large (100000×2·2×64, and the weight gradient
-//! 64×100000·100000×2) and deep (8192×64·64×256, 8192×256·256×256 and its transposed forms)
-//! passes; elementwise maps over 600 (200×3) and 6.4M (100000×64) elements; softmax rows; and
-//! `sum_to` for bias gradients.
+//! 64×100000·100000×2) and deep (8192×64·64×256, 8192×256·256×256 and its transposed forms,
+//! 64×8192·8192×256 and 8192×256·256×10) passes, each also through matrixmultiply's GEMM called directly, the baseline the engine's own
+//! AVX-512 GEMM is measured against (compare `matmul/<case>` with `matmul/<case>/matrixmultiply`
+//! in one run); elementwise maps over 600 (200×3) and 6.4M (100000×64) elements; softmax rows;
+//! and `sum_to` for bias gradients.
 
 #[path = "support/config.rs"]
 mod config;
@@ -23,7 +25,7 @@ fn random(dims: &[usize], seed: u64) -> Tensor {
 fn matmul(c: &mut Criterion) {
     let mut group = c.benchmark_group("matmul");
     group.sampling_mode(SamplingMode::Flat);
-    let cases: [(&str, [usize; 3], Layout, Layout); 7] = [
+    let cases: [(&str, [usize; 3], Layout, Layout); 9] = [
         (
             "small_forward_200x2x3",
             [200, 2, 3],
@@ -66,6 +68,18 @@ fn matmul(c: &mut Criterion) {
             Layout::AsIs,
             Layout::Transposed,
         ),
+        (
+            "deep_first_weight_grad_64x8192x256",
+            [64, 8192, 256],
+            Layout::Transposed,
+            Layout::AsIs,
+        ),
+        (
+            "deep_logits_8192x256x10",
+            [8192, 256, 10],
+            Layout::AsIs,
+            Layout::AsIs,
+        ),
     ];
     for (name, [m, k, n], layout_a, layout_b) in cases {
         let a = match layout_a {
@@ -80,8 +94,43 @@ fn matmul(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter(name), |bench| {
             bench.iter(|| black_box(&a).matmul_with(layout_a, black_box(&b), layout_b))
         });
+        let mut out = vec![0.0; m * n];
+        group.bench_function(BenchmarkId::new(name, "matrixmultiply"), |bench| {
+            bench.iter(|| baseline_product(&a, layout_a, &b, layout_b, &mut out))
+        });
     }
     group.finish();
+}
+
+/// `op(a)·op(b)` into `out` by matrixmultiply's GEMM (beta 0), the baseline for the engine's.
+fn baseline_product(a: &Tensor, layout_a: Layout, b: &Tensor, layout_b: Layout, out: &mut [f64]) {
+    let strides = |t: &Tensor, layout| match layout {
+        Layout::AsIs => (t.dims()[0], t.dims()[1], t.dims()[1] as isize, 1),
+        Layout::Transposed => (t.dims()[1], t.dims()[0], 1, t.dims()[1] as isize),
+    };
+    let (m, k, row_a, col_a) = strides(a, layout_a);
+    let (_, n, row_b, col_b) = strides(b, layout_b);
+    assert_eq!(out.len(), m * n);
+    // SAFETY: the strides describe `a` and `b` as stored, read as `[m, k]` and `[k, n]`, and
+    // `out` holds the `[m, n]` product row-major.
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            k,
+            n,
+            1.0,
+            black_box(a).data().as_ptr(),
+            row_a,
+            col_a,
+            black_box(b).data().as_ptr(),
+            row_b,
+            col_b,
+            0.0,
+            out.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
 }
 
 fn elementwise(c: &mut Criterion) {
