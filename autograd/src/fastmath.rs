@@ -39,6 +39,17 @@ pub(crate) fn tanh_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     });
 }
 
+/// `tanh x` in place: the numbers of [`tanh_slice`], for rows a kernel has just written and
+/// still holds in cache (one thread; the caller splits large work).
+pub(crate) fn tanh_in_place(values: &mut [f64]) {
+    dispatch_in_place(values, tanh, f64::tanh)
+}
+
+/// `σ(x)` in place: the numbers of [`sigmoid_slice`], as [`tanh_in_place`].
+pub(crate) fn sigmoid_in_place(values: &mut [f64]) {
+    dispatch_in_place(values, sigmoid, sigmoid_libm)
+}
+
 /// `ln x` elementwise.
 pub(crate) fn ln_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     for_blocks(input, output, |input, output| {
@@ -53,6 +64,32 @@ pub(crate) fn sigmoid_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     });
 }
 
+/// The best vector unit present, which the loops below are compiled for.
+#[derive(Clone, Copy)]
+enum VectorUnit {
+    /// AVX-512F (with AVX2 and FMA).
+    Avx512,
+    /// AVX2 with FMA.
+    Avx2,
+    /// Neither (or not an x86-64 processor).
+    Plain,
+}
+
+/// Which [`VectorUnit`] this processor has (the standard library caches the checks).
+#[inline(always)]
+fn vector_unit() -> VectorUnit {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            return VectorUnit::Avx512;
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            return VectorUnit::Avx2;
+        }
+    }
+    VectorUnit::Plain
+}
+
 /// Runs `fast` over the slices in a loop compiled for the best vector unit present, or `fallback`
 /// (the standard library's function) when there is no fused multiply-add.
 #[inline(always)]
@@ -63,27 +100,48 @@ fn dispatch(
     fallback: impl Fn(f64) -> f64,
 ) {
     assert_eq!(input.len(), output.len(), "fastmath: slice lengths differ");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor supports AVX-512F, checked just above.
-            return unsafe { map_avx512(input, output, fast) };
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the processor supports AVX2 and FMA, checked just above.
-            return unsafe { map_avx2(input, output, fast) };
-        }
+    match vector_unit() {
+        // SAFETY: the processor supports AVX-512F, checked by `vector_unit`.
+        #[cfg(target_arch = "x86_64")]
+        VectorUnit::Avx512 => unsafe { map_avx512(input, output, fast) },
+        // SAFETY: the processor supports AVX2 and FMA, checked by `vector_unit`.
+        #[cfg(target_arch = "x86_64")]
+        VectorUnit::Avx2 => unsafe { map_avx2(input, output, fast) },
+        _ => map_plain(input, output, plain_choice(fast, fallback)),
     }
-    #[cfg(target_arch = "aarch64")]
-    {
-        // Every aarch64 processor has fused multiply-add and NEON.
-        let _ = fallback;
-        map_plain(input, output, fast)
+}
+
+/// [`dispatch`] on one slice, replacing each value by its image.
+#[inline(always)]
+fn dispatch_in_place(
+    values: &mut [f64],
+    fast: impl Fn(f64) -> f64 + Copy,
+    fallback: impl Fn(f64) -> f64,
+) {
+    match vector_unit() {
+        // SAFETY: the processor supports AVX-512F, checked by `vector_unit`.
+        #[cfg(target_arch = "x86_64")]
+        VectorUnit::Avx512 => unsafe { map_in_place_avx512(values, fast) },
+        // SAFETY: the processor supports AVX2 and FMA, checked by `vector_unit`.
+        #[cfg(target_arch = "x86_64")]
+        VectorUnit::Avx2 => unsafe { map_in_place_avx2(values, fast) },
+        _ => map_in_place(values, plain_choice(fast, fallback)),
     }
-    #[cfg(not(target_arch = "aarch64"))]
-    {
-        let _ = fast;
-        map_plain(input, output, fallback)
+}
+
+/// The function the plain loops use: every aarch64 processor has fused multiply-add and NEON,
+/// so it runs `fast`; elsewhere a processor without FMA runs the standard library's `fallback`.
+#[inline(always)]
+fn plain_choice(
+    fast: impl Fn(f64) -> f64 + Copy,
+    fallback: impl Fn(f64) -> f64,
+) -> impl Fn(f64) -> f64 {
+    move |x| {
+        if cfg!(target_arch = "aarch64") {
+            fast(x)
+        } else {
+            fallback(x)
+        }
     }
 }
 
@@ -104,6 +162,25 @@ fn map_avx512(input: &[f64], output: &mut [MaybeUninit<f64>], f: impl Fn(f64) ->
 #[target_feature(enable = "avx2,fma")]
 fn map_avx2(input: &[f64], output: &mut [MaybeUninit<f64>], f: impl Fn(f64) -> f64) {
     map_plain(input, output, f)
+}
+
+#[inline(always)]
+fn map_in_place(values: &mut [f64], f: impl Fn(f64) -> f64) {
+    for value in values {
+        *value = f(*value);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
+fn map_in_place_avx512(values: &mut [f64], f: impl Fn(f64) -> f64) {
+    map_in_place(values, f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn map_in_place_avx2(values: &mut [f64], f: impl Fn(f64) -> f64) {
+    map_in_place(values, f)
 }
 
 /// `2ⁿ` for an integral `n` in [-1022, 1023], built from its bits.

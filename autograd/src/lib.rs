@@ -29,11 +29,11 @@
 //! the plain [`Var::backward`] on tensors, and [`Var::backward_graph`], which records the backward
 //! pass on the tape so that gradients can themselves be differentiated (see [`higher`]).
 //!
-//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Three fused ops
+//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Four fused ops
 //! exist for speed, each exactly a composition of fine ones and each with its own documented
-//! rule: [`Var::affine`] (`x·W + b`, a dense layer), [`Var::softmax_cross_entropy`] (whose
-//! rule is the tutorial's `probs − onehot`) and [`Var::sum_squares`] (`Σ x²`, the L2 penalty's
-//! norm).
+//! rule: [`Var::affine`] (`x·W + b`), [`Var::dense`] (`tanh`, `relu` or `sigmoid` of it, a
+//! hidden layer), [`Var::softmax_cross_entropy`] (whose rule is the tutorial's
+//! `probs − onehot`) and [`Var::sum_squares`] (`Σ x²`, the L2 penalty's norm).
 //!
 //! [`gradcheck()`] compares any function's gradients with finite differences.
 
@@ -66,5 +66,5 @@ pub use ops::CustomOp;
 pub use parallel::enlist_this_thread_for_kernels;
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
-pub use tensor::{Layout, Tensor};
+pub use tensor::{Activation, Layout, Tensor};
 pub use var::Var;

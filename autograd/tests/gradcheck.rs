@@ -2,7 +2,7 @@
 
 mod common;
 
-use autograd::{Tape, Tensor, Var};
+use autograd::{Activation, Tape, Tensor, Var};
 use common::{away_from_zero, check, distinct, normal, positive, sine, weighted};
 
 /// Shape pairs for binary ops: equal shapes, a row broadcast either way, an outer product,
@@ -282,6 +282,67 @@ fn affine_grad_matches_finite_differences() {
             |v| weighted(v[0].affine(v[1], v[2])),
             &inputs,
         );
+    }
+}
+
+#[test]
+fn dense_grad_matches_finite_differences() {
+    // As for affine: the blocked GEMM applies the activation tile by tile ([40, 300]·[300, 20]
+    // takes two blocks of the inner dimension); the others the plain loops. relu's kink makes
+    // finite differences unreliable near z = 0, so it is held to `affine` then `relu` below.
+    let cases: &[(&[usize], &[usize], &[usize])] = &[
+        (&[3, 4], &[4, 2], &[2]),
+        (&[3, 12], &[12, 2], &[1, 2]),
+        (&[40, 300], &[300, 20], &[20]),
+        (&[4], &[4, 3], &[3]),
+    ];
+    for activation in [Activation::Tanh, Activation::Sigmoid] {
+        for (seed, &(x, w, b)) in cases.iter().enumerate() {
+            let seed = seed as u64;
+            let scale = 1.0 / (w[0] as f64).sqrt();
+            let w_values = normal(w, 60 + seed).map(|v| v * scale);
+            let inputs = [normal(x, 10 + seed), w_values, normal(b, 95 + seed)];
+            check(
+                &format!("{activation}({x:?} · {w:?} + {b:?})"),
+                |v| weighted(v[0].dense(v[1], v[2], activation)),
+                &inputs,
+            );
+        }
+    }
+}
+
+#[test]
+fn dense_equals_affine_then_the_activation_in_value_and_gradient_bit_for_bit() {
+    // Small (plain loops), narrow-and-long (the dot kernel), and large with two blocks of the
+    // inner dimension (the blocked GEMM).
+    let cases: &[(&[usize], &[usize])] = &[
+        (&[200, 2], &[2, 3]),
+        (&[30, 12], &[12, 2]),
+        (&[70, 300], &[300, 50]),
+    ];
+    for activation in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
+        for (seed, &(x, w)) in cases.iter().enumerate() {
+            let seed = seed as u64;
+            let tape = Tape::new();
+            let x = tape.var(normal(x, 20 + seed));
+            let w = tape.var(normal(w, 30 + seed).map(|v| v * 0.1));
+            let b = tape.var(normal(&[w.shape().dims()[1]], 40 + seed));
+            let fused = x.dense(w, b, activation);
+            let z = x.affine(w, b);
+            let composed = match activation {
+                Activation::Tanh => z.tanh(),
+                Activation::Relu => z.relu(),
+                Activation::Sigmoid => z.sigmoid(),
+            };
+            let what = format!("{activation} on {:?}", x.shape());
+            assert_eq!(*fused.value(), *composed.value(), "{what}: values");
+            let weights = normal(fused.shape().dims(), 50 + seed);
+            let fused_grads = fused.backward_with(weights.clone());
+            let composed_grads = composed.backward_with(weights);
+            for (name, var) in [("x", x), ("W", w), ("b", b)] {
+                assert_eq!(fused_grads[var], composed_grads[var], "{what}: dL/d{name}");
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Programmer errors panic with a message naming the op, every shape and the caller's line.
 
-use autograd::{Tape, Tensor, Var};
+use autograd::{Activation, Tape, Tensor, Var};
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -103,6 +103,26 @@ fn affine_of_mismatched_shapes_names_all_three_and_the_line() {
         });
         assert_names(&message, &[expected], line.get());
     }
+}
+
+#[test]
+fn dense_of_mismatched_shapes_names_the_op_all_three_shapes_and_the_line() {
+    let line = Cell::new(0);
+    let message = panic_message(|| {
+        let tape = Tape::new();
+        let (x, w) = (
+            tape.var(Tensor::zeros([5, 2])),
+            tape.var(Tensor::zeros([3, 4])),
+        );
+        let b = tape.var(Tensor::zeros([4]));
+        line.set(line!() + 1);
+        let _ = x.dense(w, b, Activation::Tanh);
+    });
+    assert_names(
+        &message,
+        &["dense: [5, 2] · [3, 4] + [4]: inner dimensions 2 and 3 differ"],
+        line.get(),
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 mod common;
 
 use autograd::higher::{grad, hessian, hessian_vector_product};
-use autograd::{Tape, Tensor, Var};
+use autograd::{Activation, Tape, Tensor, Var};
 use common::{
     away_from_zero, check_second_order, distinct, max_difference, normal, positive, sine, weighted,
 };
@@ -187,6 +187,30 @@ fn affine_second_derivatives_match_finite_differences() {
             |v| weighted(v[0].affine(v[1], v[2])),
             &[normal(x, seed), normal(w, 50 + seed), normal(b, 90 + seed)],
         );
+    }
+}
+
+#[test]
+fn dense_second_derivatives_match_finite_differences() {
+    let cases: &[(&[usize], &[usize], &[usize])] = &[
+        (&[3, 4], &[4, 2], &[2]),
+        (&[40, 30], &[30, 20], &[1, 20]),
+        (&[4], &[4, 3], &[3]),
+    ];
+    for activation in [Activation::Tanh, Activation::Sigmoid] {
+        for (seed, &(x, w, b)) in cases.iter().enumerate() {
+            let seed = seed as u64;
+            let scale = 1.0 / (w[0] as f64).sqrt();
+            check_second_order(
+                &format!("{activation}({x:?} · {w:?} + {b:?})"),
+                |v| weighted(v[0].dense(v[1], v[2], activation)),
+                &[
+                    normal(x, seed),
+                    normal(w, 50 + seed).map(|v| v * scale),
+                    normal(b, 90 + seed),
+                ],
+            );
+        }
     }
 }
 

@@ -333,9 +333,9 @@ fn dump_tape_and_tape_stats_show_one_recorded_step() {
     );
     for node in [
         "var  [2, 3]",
-        "affine(%4, %0, %1)  [4, 3]",
-        "tanh(%5)",
-        "softmax_cross_entropy(%7)  [4]",
+        "dense[tanh](%4, %0, %1)  [4, 3]",
+        "affine(%5, %2, %3)  [4, 2]",
+        "softmax_cross_entropy(%6)  [4]",
         "sum_squares(%0)  []",
     ] {
         assert!(
@@ -347,7 +347,7 @@ fn dump_tape_and_tape_stats_show_one_recorded_step() {
     assert!(run.stdout.contains("grad ["), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("one full-batch step records 15 nodes (5 leaves)"),
+            .contains("one full-batch step records 14 nodes (5 leaves)"),
         "{}",
         run.stdout
     );
@@ -362,10 +362,10 @@ fn graph_writes_the_step_as_graphviz_dot() {
     assert!(dot.starts_with("digraph tape {"));
     assert_eq!(
         dot.matches(" [label=").count(),
-        15,
+        14,
         "one box per node:\n{dot}"
     );
-    assert!(dot.contains("n0 -> n5;") && dot.contains("tanh") && dot.contains("grad ["));
+    assert!(dot.contains("n0 -> n5;") && dot.contains("dense") && dot.contains("grad ["));
     let rendered = Path::new(&out).with_extension("png");
     if rendered.exists() {
         assert_valid_png(&rendered);

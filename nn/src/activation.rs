@@ -30,6 +30,15 @@ impl Activation {
         }
     }
 
+    /// The engine's activation of the same name, for [`Var::dense`].
+    pub fn kind(self) -> autograd::Activation {
+        match self {
+            Activation::Tanh => autograd::Activation::Tanh,
+            Activation::Relu => autograd::Activation::Relu,
+            Activation::Sigmoid => autograd::Activation::Sigmoid,
+        }
+    }
+
     /// The name as written in flags and checkpoints (`tanh`, `relu`, `sigmoid`).
     pub fn name(self) -> &'static str {
         match self {

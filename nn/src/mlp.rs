@@ -201,10 +201,11 @@ impl Mlp {
         for layer in 1..=self.layers() {
             let weights = vars.get(&weight_name(layer));
             let bias = vars.get(&bias_name(layer));
-            let z = hidden.affine(weights, bias);
+            // Hidden layers are one `dense` node each (the affine map and the activation);
+            // the output layer is the affine map alone.
             hidden = match self.activations.get(layer - 1) {
-                Some(activation) => activation.apply(z),
-                None => z,
+                Some(activation) => hidden.dense(weights, bias, activation.kind()),
+                None => hidden.affine(weights, bias),
             };
         }
         hidden

@@ -7,7 +7,7 @@
 //! Central differences are accurate to about `h²·|f‴|/6 + ε·|f|/h`, which for the values drawn here
 //! (magnitudes below 3, at least 0.1 from any kink or pole) stays below 1e-7.
 
-use autograd::{GradcheckOptions, Var};
+use autograd::{Activation, GradcheckOptions, Var};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use tests::check::{gradients_match, tolerances};
@@ -181,6 +181,22 @@ proptest! {
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].matmul(v[1]), seed), &[a, b], &defaults())?;
+    }
+
+    #[test]
+    fn dense_grad_matches_finite_differences(
+        (x, w, b) in affine_triple()
+            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        sigmoid in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        // relu's kink is left to the bit-for-bit comparison with `affine` then `relu`.
+        let activation = if sigmoid { Activation::Sigmoid } else { Activation::Tanh };
+        gradients_match(
+            |v| weighted_sum(v[0].dense(v[1], v[2], activation), seed),
+            &[x, w, b],
+            &defaults(),
+        )?;
     }
 
     #[test]

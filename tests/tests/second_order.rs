@@ -19,7 +19,7 @@
 //! tolerance covers it; random compositions, whose gradients grow larger, say how they differ.
 
 use autograd::gradcheck::gradgradcheck;
-use autograd::{GradcheckOptions, Tensor, Var};
+use autograd::{Activation, GradcheckOptions, Tensor, Var};
 use proptest::prelude::*;
 use tests::config::config;
 use tests::expr::{Graph, NodeOp, graph};
@@ -222,6 +222,22 @@ proptest! {
         seed in any::<u64>(),
     ) {
         second_order_matches(|v| curved_sum(v[0].matmul(v[1]), seed), &[a, b], seed, &defaults())?;
+    }
+
+    #[test]
+    fn dense_second_derivatives_match_finite_differences(
+        (x, w, b) in affine_triple()
+            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        sigmoid in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let activation = if sigmoid { Activation::Sigmoid } else { Activation::Tanh };
+        second_order_matches(
+            |v| curved_sum(v[0].dense(v[1], v[2], activation), seed),
+            &[x, w, b],
+            seed,
+            &defaults(),
+        )?;
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! trained by full-batch gradient descent. Parameters are `[W1, b1, W2, b2, ...]`, weights stored
 //! input×output so that a layer is `x·W + b`.
 
-use autograd::{Layout, Tape, Tensor};
+use autograd::{Activation, Layout, Tape, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -38,8 +38,12 @@ pub fn tape_gradients(
     let layers = vars.len() / 2;
     let mut activation = tape.constant(batch.features.clone());
     for layer in 0..layers {
-        let z = activation.affine(vars[2 * layer], vars[2 * layer + 1]);
-        activation = if layer + 1 < layers { z.tanh() } else { z };
+        let (weights, bias) = (vars[2 * layer], vars[2 * layer + 1]);
+        activation = if layer + 1 < layers {
+            activation.dense(weights, bias, Activation::Tanh)
+        } else {
+            activation.affine(weights, bias)
+        };
     }
     let data_loss = activation.softmax_cross_entropy(&batch.labels).sum();
     let mut penalty = vars[0].sum_squares();
@@ -59,19 +63,16 @@ pub fn tape_gradients(
 /// The same mean loss and gradients, derived by hand as in the tutorial
 /// (`delta = probs − onehot(y)`, `dW = aᵀ·delta + reg·W`, `db = Σₙ delta`,
 /// `delta ← (delta·Wᵀ) ⊙ (1 − a²)`), with the same `Tensor` kernels the engine uses. It fuses what
-/// a careful hand-written step would: `probs − onehot` in place, the tanh slope in one pass, and
-/// the penalty read straight from the weights; `tanh` and `exp` go through the engine's vectorised
-/// kernels, as the tape's ops do.
+/// a careful hand-written step would: each hidden layer's `tanh` applied as its product is
+/// written (`Tensor::dense`, the tape's kernel too), `probs − onehot` in place, the tanh slope
+/// in one pass, and the penalty read straight from the weights; `tanh` and `exp` go through the
+/// engine's vectorised kernels, as the tape's ops do.
 pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<Tensor>) {
     let layers = params.len() / 2;
     let mut hidden: Vec<Tensor> = Vec::with_capacity(layers - 1);
     for layer in 0..layers - 1 {
         let input = hidden.last().unwrap_or(&batch.features);
-        hidden.push(
-            input
-                .affine(&params[2 * layer], &params[2 * layer + 1])
-                .tanh(),
-        );
+        hidden.push(input.dense(&params[2 * layer], &params[2 * layer + 1], Activation::Tanh));
     }
     let last_input = hidden.last().unwrap_or(&batch.features);
     let logits = last_input.affine(&params[2 * layers - 2], &params[2 * layers - 1]);

@@ -3,6 +3,7 @@
 use super::Op;
 use crate::calc::Calc;
 use crate::tape::Inputs;
+use crate::tensor::Activation;
 use crate::var::Var;
 use std::panic::Location;
 
@@ -33,11 +34,29 @@ impl<'t> Var<'t> {
     /// message names the three shapes and the caller's line.
     #[track_caller]
     pub fn affine(self, weights: Var<'t>, bias: Var<'t>) -> Var<'t> {
-        self.assert_same_tape(&weights, "affine");
-        self.assert_same_tape(&bias, "affine");
+        self.layer(weights, bias, None)
+    }
+
+    /// A layer's node: `activation(self · weights + bias)`, or the affine map alone without an
+    /// activation, after the shape checks [`affine`](Var::affine) documents (the messages name
+    /// the op, `affine` or `dense`).
+    #[track_caller]
+    pub(super) fn layer(
+        self,
+        weights: Var<'t>,
+        bias: Var<'t>,
+        activation: Option<Activation>,
+    ) -> Var<'t> {
+        let op = if activation.is_some() {
+            "dense"
+        } else {
+            "affine"
+        };
+        self.assert_same_tape(&weights, op);
+        self.assert_same_tape(&bias, op);
         let at = Location::caller();
         let (x, w, b) = (self.shape(), weights.shape(), bias.shape());
-        let fail = |why: String| -> ! { panic!("affine: {x} · {w} + {b}: {why} (at {at})") };
+        let fail = |why: String| -> ! { panic!("{op}: {x} · {w} + {b}: {why} (at {at})") };
         if !(1..=2).contains(&x.rank()) || w.rank() != 2 {
             fail(format!(
                 "the input must have rank 1 or 2 and the weights rank 2, not {} and {}",
@@ -57,15 +76,17 @@ impl<'t> Var<'t> {
         if x.rank() == 1 {
             return self
                 .reshape([1, inner_x])
-                .affine(weights, bias)
+                .layer(weights, bias, activation)
                 .reshape([n]);
         }
-        let value = self.value().affine(&weights.value(), &bias.value());
-        self.tape.record(
-            Op::Affine,
-            Inputs::Three([self.id, weights.id, bias.id]),
-            value,
-        )
+        let (x, w, b) = (self.value(), weights.value(), bias.value());
+        let (op, value) = match activation {
+            None => (Op::Affine, x.affine(&w, &b)),
+            Some(activation) => (Op::Dense { activation }, x.dense(&w, &b, activation)),
+        };
+        drop((x, w, b));
+        self.tape
+            .record(op, Inputs::Three([self.id, weights.id, bias.id]), value)
     }
 }
 

@@ -10,6 +10,7 @@ mod broadcast;
 mod concat;
 mod cross_entropy;
 pub(crate) mod custom;
+mod dense;
 mod div;
 mod exp_log;
 mod logsumexp;
@@ -34,7 +35,7 @@ pub(crate) use replay::replay;
 use crate::calc::Calc;
 use crate::shape::Shape;
 use crate::tape::NodeId;
-use crate::tensor::Tensor;
+use crate::tensor::{Activation, Tensor};
 use std::sync::Arc;
 
 /// How a node was made: the primitive and whatever parameters its backward rule needs.
@@ -62,6 +63,10 @@ pub(crate) enum Op {
     MatMul,
     /// `x · W + b`, inputs `[x, W, b]`.
     Affine,
+    /// `activation(x · W + b)`, inputs `[x, W, b]`.
+    Dense {
+        activation: Activation,
+    },
     Transpose,
     Reshape,
     BroadcastTo,
@@ -139,6 +144,7 @@ impl Op {
             Op::Relu => "relu",
             Op::MatMul => "matmul",
             Op::Affine => "affine",
+            Op::Dense { .. } => "dense",
             Op::Transpose => "transpose",
             Op::Reshape => "reshape",
             Op::BroadcastTo => "broadcast_to",
@@ -171,6 +177,7 @@ impl Op {
             }
             Op::Slice { axis, start } => format!("axis={axis}, start={start}"),
             Op::Scatter { columns, .. } => format!("columns={columns}"),
+            Op::Dense { activation } => activation.to_string(),
             _ => String::new(),
         }
     }
@@ -208,9 +215,15 @@ pub(crate) fn backward<C: Calc>(
         Op::Mul => emit_pair(mul::backward(c, &x(0), &x(1), g, pair)),
         Op::Div => emit_pair(div::backward(c, &x(0), &x(1), &y(), g, pair)),
         Op::MatMul => emit_pair(matmul::backward(c, &x(0), &x(1), g, pair)),
-        Op::Affine => {
+        Op::Affine | Op::Dense { .. } => {
             let needs = [needs(0), needs(1), needs(2)];
-            let grads = affine::backward(c, &x(0), &x(1), &x(2), g, needs);
+            let (x, w, b) = (x(0), x(1), x(2));
+            let grads = match op {
+                Op::Dense { activation } => {
+                    dense::backward(c, [&x, &w, &b], &y(), g, *activation, needs)
+                }
+                _ => affine::backward(c, &x, &w, &b, g, needs),
+            };
             for (i, grad) in grads.into_iter().enumerate() {
                 if let Some(grad) = grad {
                     emit(i, grad);

@@ -29,6 +29,7 @@ pub(crate) fn replay<'t>(op: &Op, inputs: &[Var<'t>], output_shape: crate::Shape
         Op::Relu => x.relu(),
         Op::MatMul => x.matmul(y()),
         Op::Affine => x.affine(y(), inputs[2]),
+        Op::Dense { activation } => x.dense(y(), inputs[2], *activation),
         Op::Transpose => x.transpose(),
         Op::Reshape => x.reshape(output_shape),
         Op::BroadcastTo => x.broadcast_to(output_shape),

@@ -1,8 +1,8 @@
 //! Matrix products and transposition of rank-2 tensors.
 
-use super::Tensor;
 use super::gemm;
 use super::storage;
+use super::{Activation, Tensor};
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
 
@@ -25,6 +25,51 @@ fn is_bias_row(bias: &Tensor, n: usize) -> bool {
     match bias.dims() {
         [len] | [1, len] => *len == n,
         _ => false,
+    }
+}
+
+/// What a layer adds to its product: a bias row on every row, then an activation.
+#[derive(Clone, Copy)]
+struct Epilogue<'a> {
+    bias: Option<&'a [f64]>,
+    activation: Option<Activation>,
+}
+
+impl Epilogue<'_> {
+    /// A plain product.
+    const NONE: Epilogue<'static> = Epilogue {
+        bias: None,
+        activation: None,
+    };
+
+    fn is_none(&self) -> bool {
+        self.bias.is_none() && self.activation.is_none()
+    }
+}
+
+/// Rows of plain-loop output finished (written, then activated) at a time: about this many
+/// values, so that a block is still in cache when its activation is applied.
+const ACTIVATION_CHUNK: usize = 4096;
+
+/// Runs `rows(first_row, cells)` over `block` (whole rows of `n` values, the first being row
+/// `first_row` of the output) a chunk of rows at a time, applying `activation` to each chunk
+/// once `rows` has written it. `rows` must write every cell it is given.
+fn activated_in_chunks(
+    block: &mut [MaybeUninit<f64>],
+    n: usize,
+    first_row: usize,
+    activation: Option<Activation>,
+    rows: impl Fn(usize, &mut [MaybeUninit<f64>]),
+) {
+    let Some(activation) = activation else {
+        rows(first_row, block);
+        return;
+    };
+    let chunk_rows = (ACTIVATION_CHUNK / n.max(1)).max(1);
+    for (index, chunk) in block.chunks_mut(chunk_rows * n).enumerate() {
+        rows(first_row + index * chunk_rows, chunk);
+        // SAFETY: `rows` wrote every cell of the chunk.
+        activation.apply_in_place(unsafe { assume_written(chunk) });
     }
 }
 
@@ -54,7 +99,7 @@ impl Tensor {
     /// If either operand is not rank 2 or the inner dimensions differ.
     #[track_caller]
     pub fn matmul_with(&self, layout_a: Layout, other: &Tensor, layout_b: Layout) -> Tensor {
-        self.product(layout_a, other, layout_b, None, "matmul")
+        self.product(layout_a, other, layout_b, Epilogue::NONE, "matmul")
     }
 
     /// The affine map of a dense layer, `self · weights + bias` with the bias row added to every
@@ -69,32 +114,54 @@ impl Tensor {
     /// row of `n` values.
     #[track_caller]
     pub fn affine(&self, weights: &Tensor, bias: &Tensor) -> Tensor {
+        self.layer(weights, bias, None, "affine")
+    }
+
+    /// A dense layer, `activation(self · weights + bias)`: [`affine`](Tensor::affine) with the
+    /// activation applied to each block of rows as soon as it is written, while it is still in
+    /// cache, instead of in a second pass over the output. The same numbers as the affine map
+    /// followed by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`.
+    ///
+    /// # Panics
+    /// As [`affine`](Tensor::affine).
+    #[track_caller]
+    pub fn dense(&self, weights: &Tensor, bias: &Tensor, activation: Activation) -> Tensor {
+        self.layer(weights, bias, Some(activation), "dense")
+    }
+
+    /// [`affine`](Tensor::affine), then `activation` when given, for the op named `op`.
+    #[track_caller]
+    fn layer(
+        &self,
+        weights: &Tensor,
+        bias: &Tensor,
+        activation: Option<Activation>,
+        op: &str,
+    ) -> Tensor {
         let n = weights.dims().get(1).copied().unwrap_or(0);
         assert!(
             is_bias_row(bias, n) && weights.rank() == 2,
-            "affine: {} · {} + {}: the bias must be a row of {n} values, [{n}] or [1, {n}]",
+            "{op}: {} · {} + {}: the bias must be a row of {n} values, [{n}] or [1, {n}]",
             self.shape,
             weights.shape,
             bias.shape
         );
-        self.product(
-            Layout::AsIs,
-            weights,
-            Layout::AsIs,
-            Some(bias.data()),
-            "affine",
-        )
+        let epilogue = Epilogue {
+            bias: Some(bias.data()),
+            activation,
+        };
+        self.product(Layout::AsIs, weights, Layout::AsIs, epilogue, op)
     }
 
-    /// `op(self) · op(other)`, plus `bias` on every row when given (only with `layout_a` as
-    /// stored, the affine map's case).
+    /// `op(self) · op(other)`, finished by `epilogue` (only with `layout_a` as stored, a
+    /// layer's case).
     #[track_caller]
     fn product(
         &self,
         layout_a: Layout,
         other: &Tensor,
         layout_b: Layout,
-        bias: Option<&[f64]>,
+        epilogue: Epilogue,
         op: &str,
     ) -> Tensor {
         assert!(
@@ -110,23 +177,23 @@ impl Tensor {
             "{op}: {} · {}: inner dimensions {} and {} differ",
             self.shape, other.shape, a.cols, b.rows
         );
-        debug_assert!(bias.is_none() || layout_a == Layout::AsIs);
+        debug_assert!(epilogue.is_none() || layout_a == Layout::AsIs);
         let (m, k, n) = (a.rows, a.cols, b.cols);
         // Every path below writes each output element, so the storage starts uninitialised
         // (on a large layer, zeroing it first would be one more pass over memory).
         let mut out = storage::with_capacity(m * n);
         let cells = &mut out.spare_capacity_mut()[..m * n];
         if uses_plain_loops(layout_a, [m, k, n]) {
-            plain_product(self, layout_a, other, layout_b, bias, cells, [m, k, n]);
+            plain_product(self, layout_a, other, layout_b, epilogue, cells, [m, k, n]);
         } else {
             // The GEMM adds the product to the bias rows, or writes it without reading the
             // uninitialised cells.
-            if let Some(bias) = bias {
+            if let Some(bias) = epilogue.bias {
                 for row in cells.chunks_exact_mut(n) {
                     write_row(row, bias);
                 }
             }
-            gemm::product(&a, &b, cells, bias.is_some());
+            gemm::product(&a, &b, cells, epilogue.bias.is_some(), epilogue.activation);
         }
         // SAFETY: the plain loops and the GEMM each wrote all `m·n` elements.
         unsafe { out.set_len(m * n) };
@@ -199,21 +266,24 @@ fn plain_product(
     layout_a: Layout,
     b: &Tensor,
     layout_b: Layout,
-    bias: Option<&[f64]>,
+    epilogue: Epilogue,
     out: &mut [MaybeUninit<f64>],
     [m, k, n]: [usize; 3],
 ) {
     if m == 0 || n == 0 {
         return;
     }
+    let Epilogue { bias, activation } = epilogue;
     if k == 0 {
         // An empty sum: each row is the bias alone, or zero.
-        for row in out.chunks_exact_mut(n) {
-            match bias {
-                Some(bias) => write_row(row, bias),
-                None => row.iter_mut().for_each(|cell| _ = cell.write(0.0)),
+        activated_in_chunks(out, n, 0, activation, |_, rows| {
+            for row in rows.chunks_exact_mut(n) {
+                match bias {
+                    Some(bias) => write_row(row, bias),
+                    None => row.iter_mut().for_each(|cell| _ = cell.write(0.0)),
+                }
             }
-        }
+        });
         return;
     }
     let shape = [m, k, n];
@@ -230,15 +300,17 @@ fn plain_product(
             }
         };
         for_row_blocks(out, n, m * k * n, |first_row, block| {
-            let rows = &a[first_row * k..];
-            for (out_row, a_row) in block.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
-                for (j, (cell, column)) in
-                    out_row.iter_mut().zip(columns.chunks_exact(k)).enumerate()
-                {
-                    let bias = bias.map_or(0.0, |bias| bias[j]);
-                    cell.write(dot(a_row, column) + bias);
+            activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
+                let rows = &a[first_row * k..];
+                for (out_row, a_row) in chunk.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
+                    for (j, (cell, column)) in
+                        out_row.iter_mut().zip(columns.chunks_exact(k)).enumerate()
+                    {
+                        let bias = bias.map_or(0.0, |bias| bias[j]);
+                        cell.write(dot(a_row, column) + bias);
+                    }
                 }
-            }
+            });
         });
         return;
     }
@@ -254,14 +326,16 @@ fn plain_product(
     // unrolled for their exact width.
     match layout_a {
         Layout::AsIs => for_row_blocks(out, n, m * k * n, |first_row, block| {
-            let a = &a[first_row * k..];
-            match n {
-                1 => rows_times_rows::<1>(a, b, bias, block, shape),
-                2 => rows_times_rows::<2>(a, b, bias, block, shape),
-                3 => rows_times_rows::<3>(a, b, bias, block, shape),
-                4 => rows_times_rows::<4>(a, b, bias, block, shape),
-                _ => rows_times_rows::<0>(a, b, bias, block, shape),
-            }
+            activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
+                let a = &a[first_row * k..];
+                match n {
+                    1 => rows_times_rows::<1>(a, b, bias, chunk, shape),
+                    2 => rows_times_rows::<2>(a, b, bias, chunk, shape),
+                    3 => rows_times_rows::<3>(a, b, bias, chunk, shape),
+                    4 => rows_times_rows::<4>(a, b, bias, chunk, shape),
+                    _ => rows_times_rows::<0>(a, b, bias, chunk, shape),
+                }
+            })
         }),
         Layout::Transposed => match n {
             1 => columns_times_rows::<1>(a, b, out, shape),

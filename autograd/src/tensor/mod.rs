@@ -1,5 +1,6 @@
 //! `Tensor`: an owned, contiguous, row-major array of f64 with a shape; plain maths, no graph.
 
+mod activation;
 mod display;
 mod elementwise;
 mod gemm;
@@ -11,6 +12,7 @@ mod softmax;
 pub(crate) mod storage;
 mod transcendental;
 
+pub use activation::Activation;
 pub use linalg::Layout;
 
 use crate::shape::Shape;

@@ -3,6 +3,7 @@
 use super::avx512;
 use super::pack;
 use crate::parallel::for_ranges;
+use crate::tensor::Activation;
 use crate::tensor::linalg::StridedMatrix;
 use std::cell::RefCell;
 use std::mem::MaybeUninit;
@@ -53,7 +54,8 @@ unsafe impl Sync for Output {}
 unsafe impl Send for Output {}
 
 /// One block of the product: inner steps `first_step..first_step + depth` and output columns
-/// `first_col..first_col + cols`.
+/// `first_col..first_col + cols`, with the activation to apply to the finished tiles when it is
+/// the last block along the inner dimension.
 struct Block<'a> {
     a: &'a StridedMatrix<'a>,
     b: &'a StridedMatrix<'a>,
@@ -63,6 +65,7 @@ struct Block<'a> {
     first_col: usize,
     cols: usize,
     accumulate: bool,
+    activation: Option<Activation>,
 }
 
 /// [`product`](super::product) by packed blocks and the AVX-512 micro-kernel.
@@ -71,6 +74,7 @@ pub(super) fn product(
     b: &StridedMatrix,
     c: &mut [MaybeUninit<f64>],
     accumulate: bool,
+    activation: Option<Activation>,
 ) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     if m == 0 || n == 0 {
@@ -79,6 +83,10 @@ pub(super) fn product(
     if k == 0 {
         if !accumulate {
             c.iter_mut().for_each(|cell| _ = cell.write(0.0));
+        }
+        if let Some(activation) = activation {
+            // SAFETY: every cell holds a number: the caller's, or the zero just written.
+            activation.apply_in_place(unsafe { &mut *(c as *mut [_] as *mut [f64]) });
         }
         return;
     }
@@ -103,6 +111,8 @@ pub(super) fn product(
                         first_col,
                         cols,
                         accumulate: accumulate || first_step > 0,
+                        // The activation goes on each tile once its last block is added.
+                        activation: activation.filter(|_| first_step + depth == k),
                     };
                     block.multiply_tiles(tiles.clone(), packed);
                 }
@@ -153,26 +163,57 @@ impl Block<'_> {
         let packed_b = self.pack_b(col_panels, &mut packed.b);
         let a_block = grown(&mut packed.a, A_BLOCK_PANELS * panel_len);
         let mut packed_rows = 0..0;
+        let mut activation_from = None;
+        let tiles_end = tiles.end;
         for tile in tiles {
             let (row_panel, col_panel) = (tile / panels, tile % panels);
             let first_row = row_panel * MR;
-            if panels <= A_IN_PLACE_PANELS && first_row + MR <= m {
-                self.multiply_tile(self.a_in_place(first_row), packed_b, first_row, col_panel);
-                continue;
-            }
-            if !packed_rows.contains(&row_panel) {
-                packed_rows = row_panel..(last_row_panel + 1).min(row_panel + A_BLOCK_PANELS);
-                let rows = (packed_rows.end * MR).min(m) - first_row;
-                let steps = [self.first_step, self.depth];
-                pack::a_panels::<MR>(self.a, first_row, rows, steps, a_block);
-            }
-            let a_panel = &a_block[(row_panel - packed_rows.start) * panel_len..][..panel_len];
-            let a_panel = APanel {
-                values: a_panel,
-                row_stride: 1,
-                step_stride: MR,
+            let a_panel = if panels <= A_IN_PLACE_PANELS && first_row + MR <= m {
+                self.a_in_place(first_row)
+            } else {
+                if !packed_rows.contains(&row_panel) {
+                    packed_rows = row_panel..(last_row_panel + 1).min(row_panel + A_BLOCK_PANELS);
+                    let rows = (packed_rows.end * MR).min(m) - first_row;
+                    let steps = [self.first_step, self.depth];
+                    pack::a_panels::<MR>(self.a, first_row, rows, steps, a_block);
+                }
+                let offset = (row_panel - packed_rows.start) * panel_len;
+                APanel {
+                    values: &a_block[offset..offset + panel_len],
+                    row_stride: 1,
+                    step_stride: MR,
+                }
             };
             self.multiply_tile(a_panel, packed_b, first_row, col_panel);
+            self.activate_finished(tile, &mut activation_from, tiles_end);
+        }
+    }
+
+    /// After tile number `tile`: when it ends this thread's run of tiles along its row of
+    /// panels, applies the activation (if any) to that run's cells, still in cache. `run_from`
+    /// holds the first panel of the current run.
+    fn activate_finished(&self, tile: usize, run_from: &mut Option<usize>, tiles_end: usize) {
+        let Some(activation) = self.activation else {
+            return;
+        };
+        let panels = self.panels();
+        let (row_panel, col_panel) = (tile / panels, tile % panels);
+        let first_panel = *run_from.get_or_insert(col_panel);
+        if col_panel + 1 < panels && tile + 1 < tiles_end {
+            return;
+        }
+        *run_from = None;
+        let (m, n) = (self.a.rows, self.b.cols);
+        let first_col = self.first_col + first_panel * NR;
+        let last_col = self.first_col + self.cols.min((col_panel + 1) * NR);
+        for row in row_panel * MR..m.min((row_panel + 1) * MR) {
+            // SAFETY: the run's tiles were written by this thread just above, and no other
+            // thread touches them; the cells lie inside row `row` of the `[m, n]` output.
+            let cells = unsafe {
+                let first = self.output.cell(row * n + first_col);
+                std::slice::from_raw_parts_mut(first, last_col - first_col)
+            };
+            activation.apply_in_place(cells);
         }
     }
 

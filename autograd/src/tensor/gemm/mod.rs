@@ -20,16 +20,20 @@ mod blocked;
 #[cfg(target_arch = "x86_64")]
 mod pack;
 
+use super::Activation;
 use super::linalg::StridedMatrix;
+use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
 
 /// `C ← op(A)·op(B)`, or `C ← C + op(A)·op(B)` with `accumulate`, where `C` is the row-major
-/// `[a.rows, b.cols]` output (holding numbers when `accumulate`). Every cell is written.
+/// `[a.rows, b.cols]` output (holding numbers when `accumulate`), then `C ← activation(C)` when
+/// given. Every cell is written.
 pub(super) fn product(
     a: &StridedMatrix,
     b: &StridedMatrix,
     c: &mut [MaybeUninit<f64>],
     accumulate: bool,
+    activation: Option<Activation>,
 ) {
     let (m, n) = (a.rows, b.cols);
     assert_eq!(
@@ -40,10 +44,29 @@ pub(super) fn product(
     );
     #[cfg(target_arch = "x86_64")]
     if avx512::available() {
-        blocked::product(a, b, c, accumulate);
+        blocked::product(a, b, c, accumulate, activation);
         return;
     }
+    portable_layer(a, b, c, accumulate, activation);
+}
+
+/// [`product`] by matrixmultiply's GEMM, then the activation in a second pass.
+fn portable_layer(
+    a: &StridedMatrix,
+    b: &StridedMatrix,
+    c: &mut [MaybeUninit<f64>],
+    accumulate: bool,
+    activation: Option<Activation>,
+) {
     portable(a, b, c, accumulate);
+    if let Some(activation) = activation {
+        // SAFETY: the GEMM wrote every cell.
+        let c = unsafe { &mut *(c as *mut [MaybeUninit<f64>] as *mut [f64]) };
+        let cost = c.len();
+        for_row_blocks(c, b.cols.max(1), cost, |_, rows| {
+            activation.apply_in_place(rows)
+        });
+    }
 }
 
 /// [`product`] by matrixmultiply's GEMM, on any CPU.
@@ -113,6 +136,22 @@ mod tests {
     /// A product kernel: `gemm(a, b, c, accumulate)`.
     type Gemm = fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool);
 
+    /// [`product`] without an activation.
+    fn product_alone(a: &StridedMatrix, b: &StridedMatrix, c: &mut [MaybeUninit<f64>], add: bool) {
+        product(a, b, c, add, None)
+    }
+
+    /// The blocked product without an activation.
+    #[cfg(target_arch = "x86_64")]
+    fn blocked_product(
+        a: &StridedMatrix,
+        b: &StridedMatrix,
+        c: &mut [MaybeUninit<f64>],
+        add: bool,
+    ) {
+        blocked::product(a, b, c, add, None)
+    }
+
     fn check(gemm: Gemm, [m, k, n]: [usize; 3], [layout_a, layout_b]: [Layout; 2]) {
         let stored = |rows, cols, layout| match layout {
             Layout::AsIs => [rows, cols],
@@ -181,7 +220,7 @@ mod tests {
     fn the_product_matches_the_definition_for_every_shape_and_layout() {
         for shape in SHAPES {
             for layouts in LAYOUTS {
-                check(product, shape, layouts);
+                check(product_alone, shape, layouts);
             }
         }
     }
@@ -204,7 +243,7 @@ mod tests {
         }
         for shape in SHAPES {
             for layouts in LAYOUTS {
-                check(blocked::product, shape, layouts);
+                check(blocked_product, shape, layouts);
             }
         }
     }
@@ -214,7 +253,7 @@ mod tests {
         let mut gemms: Vec<(&str, Gemm)> = vec![("portable", portable)];
         #[cfg(target_arch = "x86_64")]
         if avx512::available() {
-            gemms.push(("blocked", blocked::product));
+            gemms.push(("blocked", blocked_product));
         }
         let (a, b) = (Tensor::zeros([3, 0]), Tensor::zeros([0, 2]));
         let (a, b) = (
@@ -236,6 +275,63 @@ mod tests {
                 .map(|cell| unsafe { cell.assume_init() })
                 .collect();
             assert_eq!(out, [4.0; 6], "{name}");
+        }
+    }
+
+    /// A layer kernel: `gemm(a, b, c, accumulate, activation)`.
+    type Layer =
+        fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool, Option<Activation>);
+
+    /// `z` through `activation`'s own op.
+    fn activated(z: &Tensor, activation: Activation) -> Tensor {
+        match activation {
+            Activation::Tanh => z.tanh(),
+            Activation::Sigmoid => z.sigmoid(),
+            Activation::Relu => z.map(|z| if z > 0.0 { z } else { 0.0 }),
+        }
+    }
+
+    /// Both paths with an activation give their product followed by the activation's own op,
+    /// bit for bit: shapes with one and several blocks along the inner dimension, tiles split
+    /// between threads, narrow and wide outputs, on top of a start (the bias rows) or not.
+    #[test]
+    fn an_activated_product_equals_the_product_then_the_activation() {
+        let shapes = [
+            [8, 3, 24],
+            [13, 5, 10],
+            [33, 257, 50],
+            [70, 513, 71],
+            [600, 40, 50],
+        ];
+        let layers: [(&str, Layer); 2] = [("product", product), ("portable", portable_layer)];
+        for [m, k, n] in shapes {
+            let a = (0..m * k).map(|i| (i as f64 * 0.37).sin() * 0.3).collect();
+            let b = (0..k * n).map(|i| (i as f64 * 0.11).cos() * 0.3).collect();
+            let (a, b) = (Tensor::from_vec(a, [m, k]), Tensor::from_vec(b, [k, n]));
+            let (a, b) = (
+                StridedMatrix::new(&a, Layout::AsIs),
+                StridedMatrix::new(&b, Layout::AsIs),
+            );
+            let start: Vec<f64> = (0..m * n).map(|i| (i % 7) as f64 * 0.1 - 0.3).collect();
+            for ((name, gemm), accumulate) in layers
+                .into_iter()
+                .flat_map(|layer| [(layer, false), (layer, true)])
+            {
+                let run = |activation| {
+                    let mut out: Vec<_> = start.iter().map(|&v| MaybeUninit::new(v)).collect();
+                    gemm(&a, &b, &mut out, accumulate, activation);
+                    let out = out.iter().map(|cell| unsafe { cell.assume_init() });
+                    Tensor::from_vec(out.collect(), [m, n])
+                };
+                let unactivated = run(None);
+                for activation in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
+                    assert_eq!(
+                        run(Some(activation)),
+                        activated(&unactivated, activation),
+                        "{name}: [{m}, {k}] · [{k}, {n}], {activation}, accumulate {accumulate}"
+                    );
+                }
+            }
         }
     }
 }
