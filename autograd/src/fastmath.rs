@@ -66,6 +66,7 @@ pub(crate) fn sigmoid_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
 
 /// The best vector unit present, which the loops below are compiled for.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 enum VectorUnit {
     /// AVX-512F (with AVX2 and FMA).
     Avx512,
@@ -80,7 +81,12 @@ enum VectorUnit {
 fn vector_unit() -> VectorUnit {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512f") {
+        // The AVX-512 loops are compiled for AVX-512F and DQ with AVX2 and FMA: all are checked.
+        if std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512dq")
+            && std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("fma")
+        {
             return VectorUnit::Avx512;
         }
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
@@ -412,6 +418,37 @@ mod tests {
         for (low, high) in [(-1.0, 1.0), (-40.0, 40.0), (-700.0, 700.0)] {
             let (error, at) = worst_ulps(low, high, sigmoid_slice, sigmoid_libm);
             assert!(error <= 3, "sigmoid: {error} ulp at {at:e}");
+        }
+    }
+
+    #[test]
+    fn the_in_place_kernels_give_the_slice_kernels_numbers() {
+        let mut values: Vec<f64> = (-2000..=2000).map(|i| i as f64 * 0.013).collect();
+        values.extend([0.0, -0.0, 1e-300, -1e-300, 25.0, -25.0, 800.0, -800.0]);
+        values.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+        /// A slice kernel, its in-place form and the scalar function both run.
+        type Forms = (Kernel, fn(&mut [f64]), fn(f64) -> f64);
+        let cases: [Forms; 2] = [
+            (tanh_slice, tanh_in_place, tanh),
+            (sigmoid_slice, sigmoid_in_place, sigmoid),
+        ];
+        for (slice, in_place, scalar) in cases {
+            let expected = run(slice, &values);
+            let mut got = values.clone();
+            in_place(&mut got);
+            for ((x, e), g) in values.iter().zip(&expected).zip(&got) {
+                assert_eq!(e.to_bits(), g.to_bits(), "at {x}");
+            }
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                // The AVX2 loop, which an AVX-512 machine would not otherwise run.
+                let mut avx2 = values.clone();
+                // SAFETY: the processor has AVX2 and FMA, checked just above.
+                unsafe { map_in_place_avx2(&mut avx2, scalar) };
+                for ((x, e), g) in values.iter().zip(&expected).zip(&avx2) {
+                    assert_eq!(e.to_bits(), g.to_bits(), "AVX2 loop at {x}");
+                }
+            }
         }
     }
 

@@ -347,6 +347,49 @@ fn dense_equals_affine_then_the_activation_in_value_and_gradient_bit_for_bit() {
 }
 
 #[test]
+fn dense_relu_equals_affine_then_relu_at_zero_signed_zero_nan_and_infinities() {
+    // z = x·1 + 0 is x itself (−0 + 0 is +0): the values relu's kink and NaN rules are about.
+    let column = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    let bits = |t: &Tensor| t.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    for recorded in [false, true] {
+        let tape = Tape::new();
+        let x = tape.var(Tensor::from_vec(column.to_vec(), [7, 1]));
+        let w = tape.var(Tensor::from_rows(&[[1.0]]));
+        let b = tape.var(Tensor::from_vec(vec![0.0], [1]));
+        let fused = x.dense(w, b, Activation::Relu);
+        let composed = x.affine(w, b).relu();
+        assert_eq!(bits(&fused.value()), bits(&composed.value()));
+        let seed = tape.constant(Tensor::from_vec(
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            [7, 1],
+        ));
+        let (fused_loss, composed_loss) = ((fused * seed).sum(), (composed * seed).sum());
+        for var in [x, w, b] {
+            let (fused_grad, composed_grad) = if recorded {
+                let (f, c) = (fused_loss.backward_graph(), composed_loss.backward_graph());
+                (f[var].value().clone(), c[var].value().clone())
+            } else {
+                let (f, c) = (fused_loss.backward(), composed_loss.backward());
+                (f[var].clone(), c[var].clone())
+            };
+            assert_eq!(
+                bits(&fused_grad),
+                bits(&composed_grad),
+                "recorded: {recorded}"
+            );
+        }
+    }
+}
+
+#[test]
 fn transpose_grad_matches_finite_differences() {
     for dims in [&[][..], &[5], &[1, 4], &[3, 4]] {
         check(

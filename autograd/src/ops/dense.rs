@@ -11,9 +11,10 @@ impl<'t> Var<'t> {
     /// [`sigmoid`](Var::sigmoid). Shapes as for `affine`.
     ///
     /// It equals `self.affine(weights, bias).tanh()` (and so on) exactly, in value and
-    /// gradients, but it is one node instead of two, for speed: the product applies the
-    /// activation to each block of the output while it is still in cache, instead of reading
-    /// and writing the whole output again, and the layer's pre-activation is not kept.
+    /// gradients, but it is one node instead of two: the layer's pre-activation is not kept on
+    /// the tape (on a 100,000-example batch with 64 hidden units, 51 MB less per step), and the
+    /// product applies the activation to each block of its output while it is still in cache
+    /// (see [`Tensor::dense`](crate::Tensor::dense)) instead of in a second pass.
     ///
     /// ```
     /// use autograd::{Activation, Tape, Tensor};

@@ -119,8 +119,9 @@ impl Tensor {
 
     /// A dense layer, `activation(self · weights + bias)`: [`affine`](Tensor::affine) with the
     /// activation applied to each block of rows as soon as it is written, while it is still in
-    /// cache, instead of in a second pass over the output. The same numbers as the affine map
-    /// followed by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`.
+    /// cache (by the plain loops, and by the blocked GEMM where the CPU has AVX-512; the
+    /// fallback GEMM applies it in a second pass). The same numbers as the affine map followed
+    /// by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`.
     ///
     /// # Panics
     /// As [`affine`](Tensor::affine).
@@ -177,7 +178,10 @@ impl Tensor {
             "{op}: {} · {}: inner dimensions {} and {} differ",
             self.shape, other.shape, a.cols, b.rows
         );
-        debug_assert!(epilogue.is_none() || layout_a == Layout::AsIs);
+        assert!(
+            epilogue.is_none() || layout_a == Layout::AsIs,
+            "{op}: a bias or activation needs the input as stored"
+        );
         let (m, k, n) = (a.rows, a.cols, b.cols);
         // Every path below writes each output element, so the storage starts uninitialised
         // (on a large layer, zeroing it first would be one more pass over memory).
@@ -664,6 +668,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn dense_with_an_empty_inner_dimension_is_the_activated_bias() {
+        let (x, w) = (Tensor::zeros([3, 0]), Tensor::zeros([0, 2]));
+        let bias = Tensor::from_vec(vec![-0.5, 0.75], [2]);
+        let rows = Tensor::from_rows(&[[-0.5, 0.75], [-0.5, 0.75], [-0.5, 0.75]]);
+        assert_eq!(x.dense(&w, &bias, Activation::Tanh), rows.tanh());
+        assert_eq!(x.dense(&w, &bias, Activation::Sigmoid), rows.sigmoid());
+        let relu = Tensor::from_rows(&[[0.0, 0.75], [0.0, 0.75], [0.0, 0.75]]);
+        assert_eq!(x.dense(&w, &bias, Activation::Relu), relu);
     }
 
     #[test]

@@ -292,16 +292,30 @@ mod tests {
     }
 
     /// Both paths with an activation give their product followed by the activation's own op,
-    /// bit for bit: shapes with one and several blocks along the inner dimension, tiles split
-    /// between threads, narrow and wide outputs, on top of a start (the bias rows) or not.
+    /// bit for bit: shapes with one and several blocks along the inner dimension and across
+    /// the output, an empty inner dimension, tiles split between threads, narrow and wide
+    /// outputs, on top of a start (the bias rows) or not.
     #[test]
     fn an_activated_product_equals_the_product_then_the_activation() {
+        // Three threads as well as the machine's own, so that tiles split mid-row on any
+        // machine; [40, 300, 300] has two blocks of columns.
+        let three = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        three.install(activated_products_match);
+        activated_products_match();
+    }
+
+    fn activated_products_match() {
         let shapes = [
             [8, 3, 24],
             [13, 5, 10],
             [33, 257, 50],
             [70, 513, 71],
             [600, 40, 50],
+            [40, 300, 300],
+            [9, 0, 30],
         ];
         let layers: [(&str, Layer); 2] = [("product", product), ("portable", portable_layer)];
         for [m, k, n] in shapes {
