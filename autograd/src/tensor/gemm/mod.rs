@@ -133,6 +133,15 @@ mod tests {
 
     /// Runs `gemm` on `op_a(a)·op_b(b)`, from zero and on top of a known start, and checks both
     /// against the definition.
+    /// The values of cells a kernel has written.
+    fn numbers(cells: &[MaybeUninit<f64>]) -> Vec<f64> {
+        // SAFETY: the tests pass only cells that hold numbers (written, or started with one).
+        cells
+            .iter()
+            .map(|cell| unsafe { cell.assume_init() })
+            .collect()
+    }
+
     /// A product kernel: `gemm(a, b, c, accumulate)`.
     type Gemm = fn(&StridedMatrix, &StridedMatrix, &mut [MaybeUninit<f64>], bool);
 
@@ -168,10 +177,7 @@ mod tests {
 
         let mut out = vec![MaybeUninit::new(f64::NAN); m * n];
         gemm(&a, &b, &mut out, false);
-        let out: Vec<f64> = out
-            .iter()
-            .map(|cell| unsafe { cell.assume_init() })
-            .collect();
+        let out = numbers(&out);
         assert!(
             out == naive(&a, &b, None),
             "{what}: the product differs from the definition"
@@ -180,10 +186,7 @@ mod tests {
         let start: Vec<f64> = (0..m * n).map(|i| (i % 5) as f64).collect();
         let mut out: Vec<_> = start.iter().map(|&value| MaybeUninit::new(value)).collect();
         gemm(&a, &b, &mut out, true);
-        let out: Vec<f64> = out
-            .iter()
-            .map(|cell| unsafe { cell.assume_init() })
-            .collect();
+        let out = numbers(&out);
         let expected = naive(&a, &b, Some(&start));
         assert!(
             out == expected,
@@ -263,17 +266,11 @@ mod tests {
         for (name, gemm) in gemms {
             let mut out = vec![MaybeUninit::new(f64::NAN); 6];
             gemm(&a, &b, &mut out, false);
-            let out: Vec<f64> = out
-                .iter()
-                .map(|cell| unsafe { cell.assume_init() })
-                .collect();
+            let out = numbers(&out);
             assert_eq!(out, [0.0; 6], "{name}");
             let mut out = vec![MaybeUninit::new(4.0); 6];
             gemm(&a, &b, &mut out, true);
-            let out: Vec<f64> = out
-                .iter()
-                .map(|cell| unsafe { cell.assume_init() })
-                .collect();
+            let out = numbers(&out);
             assert_eq!(out, [4.0; 6], "{name}");
         }
     }
@@ -334,8 +331,7 @@ mod tests {
                 let run = |activation| {
                     let mut out: Vec<_> = start.iter().map(|&v| MaybeUninit::new(v)).collect();
                     gemm(&a, &b, &mut out, accumulate, activation);
-                    let out = out.iter().map(|cell| unsafe { cell.assume_init() });
-                    Tensor::from_vec(out.collect(), [m, n])
+                    Tensor::from_vec(numbers(&out), [m, n])
                 };
                 let unactivated = run(None);
                 for activation in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
