@@ -22,6 +22,13 @@ pub struct Gradients {
     pub(crate) by_node: Vec<Option<Tensor>>,
 }
 
+/// Frees the spare gradient table this thread keeps; returns how many bytes it held.
+pub(crate) fn release_spare_table() -> usize {
+    SPARE_TABLE
+        .try_with(|spare| spare.take().capacity() * size_of::<Option<Tensor>>())
+        .unwrap_or(0)
+}
+
 impl Gradients {
     /// A table of `len` empty slots, in recycled storage when a dropped table left some.
     pub(crate) fn table(len: usize) -> Vec<Option<Tensor>> {

@@ -60,7 +60,7 @@ pub use anomaly::{Anomaly, AnomalyPhase};
 pub use gradcheck::{GradcheckOptions, GradcheckReport, assert_gradcheck, gradcheck};
 pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};
-pub use memory::retain_freed_memory;
+pub use memory::{release_pooled_storage, retain_freed_memory};
 pub use node_check::{NodeCheckReport, check_nodes};
 pub use ops::CustomOp;
 pub use parallel::enlist_this_thread_for_kernels;

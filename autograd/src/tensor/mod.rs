@@ -3,7 +3,7 @@
 mod activation;
 mod display;
 mod elementwise;
-mod gemm;
+pub(crate) mod gemm;
 mod layout;
 mod linalg;
 mod random;

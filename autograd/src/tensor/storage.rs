@@ -90,6 +90,18 @@ pub(crate) fn recycle(mut buffer: Vec<f64>) {
     });
 }
 
+/// Frees every buffer this thread's pool keeps; returns how many bytes they held.
+pub(crate) fn release() -> usize {
+    POOL.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let bytes = pool.bytes;
+        pool.free.iter_mut().for_each(Vec::clear);
+        pool.bytes = 0;
+        bytes
+    })
+    .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

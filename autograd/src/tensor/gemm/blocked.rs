@@ -33,6 +33,21 @@ thread_local! {
     };
 }
 
+/// Frees this thread's packing buffers; returns how many bytes they held.
+pub(crate) fn release_packed() -> usize {
+    PACKED
+        .try_with(|packed| {
+            let mut packed = packed.borrow_mut();
+            let bytes = (packed.a.capacity() + packed.b.capacity()) * size_of::<f64>();
+            *packed = Packed {
+                a: Vec::new(),
+                b: Vec::new(),
+            };
+            bytes
+        })
+        .unwrap_or(0)
+}
+
 /// Buffers for packed panels.
 struct Packed {
     a: Vec<f64>,

@@ -25,6 +25,18 @@ use super::linalg::StridedMatrix;
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
 
+/// Frees the packing buffers the blocked product keeps on this thread; returns their bytes.
+pub(crate) fn release_packed() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        blocked::release_packed()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        0
+    }
+}
+
 /// `C ← op(A)·op(B)`, or `C ← C + op(A)·op(B)` with `accumulate`, where `C` is the row-major
 /// `[a.rows, b.cols]` output (holding numbers when `accumulate`), then `C ← activation(C)` when
 /// given. Every cell is written.
