@@ -9,7 +9,8 @@
 //!
 //! Prints one line `BENCH impl=rust-tape workload=... per_pass_us=... final_loss=...
 //! allocs_per_pass=... rss_kib_after_200=... rss_kib_end=...` (the median over `--runs` loops, each
-//! from the initial weights, one `Tape` reused with `clear` across passes), the format that
+//! from the initial weights, one `Tape` reused with `clear` across passes; heap allocations
+//! counted over the second half of the first loop's passes, after warm-up), the format that
 //! `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N; `--check` first
 //! compares the tape's gradients with the hand-derived ones and exits 1 if they differ beyond 1e-12.
 
