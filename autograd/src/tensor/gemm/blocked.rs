@@ -183,7 +183,7 @@ impl Block<'_> {
         for tile in tiles {
             let (row_panel, col_panel) = (tile / panels, tile % panels);
             let first_row = row_panel * MR;
-            let a_panel = if panels <= A_IN_PLACE_PANELS && first_row + MR <= m {
+            let a_panel = if self.a_in_place_fits(panels, first_row) {
                 self.a_in_place(first_row)
             } else {
                 if !packed_rows.contains(&row_panel) {
@@ -230,6 +230,15 @@ impl Block<'_> {
             };
             activation.apply_in_place(cells);
         }
+    }
+
+    /// Whether the tiles at `first_row` read `A` in place: when the output is at most
+    /// `A_IN_PLACE_PANELS` panels wide (each value of `A` serves too few tiles for a packed copy
+    /// to pay for itself), `A` is row-major (each row a contiguous run; a transposed `A` would be
+    /// read 64 bytes from each of thousands of rows, which a packed block of panels reads in
+    /// runs of 512) and the panel holds `MR` whole rows.
+    fn a_in_place_fits(&self, panels: usize, first_row: usize) -> bool {
+        panels <= A_IN_PLACE_PANELS && self.a.col_stride == 1 && first_row + MR <= self.a.rows
     }
 
     /// The `MR` whole rows of `A` from `first_row`, over the block's steps, read in place.

@@ -11,7 +11,9 @@
 //!
 //! Where a packed copy would not pay for itself, an operand is read in place: a row-major `B`
 //! when the output has at most 512 rows (a weight gradient `Xᵀ·G`, where each value of `B`
-//! serves few tiles), and `A` when the output is at most two panels (48 columns) wide.
+//! serves few tiles), and a row-major `A` when the output is at most two panels (48 columns)
+//! wide (a transposed `A` is packed even then: read in place it would take 64 bytes from each of
+//! thousands of rows, where a packed block of panels reads runs of 512).
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -206,8 +208,8 @@ mod tests {
         );
     }
 
-    /// Shapes that reach every path: edges of tiles in both directions, `A` read in place
-    /// (outputs up to 48 columns) and packed, a row-major `B` read in place (outputs up to 512
+    /// Shapes that reach every path: edges of tiles in both directions, a row-major `A` read in
+    /// place (outputs up to 48 columns) and packed, a row-major `B` read in place (outputs up to 512
     /// rows; last panels 8, 16 and 24 wide) and packed, several blocks along the inner
     /// dimension (past 256) and across the output (past 264 columns), one thread and both.
     const SHAPES: [[usize; 3]; 12] = [
