@@ -17,7 +17,7 @@ mod common;
 
 use autograd::{Tape, Tensor};
 use common::{INIT, golden_params, moons};
-use nn::{Activation, Mlp, Reduction};
+use nn::{Activation, Dataset, Mlp, Params, Reduction};
 
 const REG: f64 = 0.01;
 
@@ -31,15 +31,11 @@ struct HandGradients {
     db2: Tensor,
 }
 
-/// The tutorial's formulas, element by element, with the C library's `tanh` and `exp`.
-fn tutorial_backprop(
-    x: &Tensor,
-    y: &[usize],
-    w1: &Tensor,
-    b1: &Tensor,
-    w2: &Tensor,
-    b2: &Tensor,
-) -> HandGradients {
+/// The tutorial's formulas, element by element, with the C library's `tanh` and `exp`, on the
+/// data set and the parameters `W1`, `b1`, `W2`, `b2`.
+fn tutorial_backprop(data: &Dataset, params: &Params) -> HandGradients {
+    let (x, y) = (&data.features, &data.labels[..]);
+    let [w1, b1, w2, b2] = ["W1", "b1", "W2", "b2"].map(|name| params.get(name).unwrap());
     let (n, inputs) = (x.dims()[0], x.dims()[1]);
     let (hidden, classes) = (w1.dims()[1], w2.dims()[1]);
     let mut a1 = Tensor::zeros([n, hidden]);
@@ -120,14 +116,7 @@ fn the_engines_gradients_equal_the_tutorials_hand_formulas() {
         model.data_loss(logits, &data.labels, Reduction::Sum) + nn::loss::l2_penalty(&vars, REG);
     let grads = objective.backward();
 
-    let hand = tutorial_backprop(
-        &data.features,
-        &data.labels,
-        params.get("W1").unwrap(),
-        params.get("b1").unwrap(),
-        params.get("W2").unwrap(),
-        params.get("b2").unwrap(),
-    );
+    let hand = tutorial_backprop(&data, &params);
     assert_matches(
         "delta3 (gradient of the logits)",
         &grads[logits],
@@ -154,14 +143,7 @@ fn delta2_is_the_gradient_of_the_hidden_pre_activations() {
     let objective = cross_entropy + (w1.square().sum() + w2.square().sum()) * (REG / 2.0);
     let grads = objective.backward();
 
-    let hand = tutorial_backprop(
-        &data.features,
-        &data.labels,
-        params.get("W1").unwrap(),
-        params.get("b1").unwrap(),
-        params.get("W2").unwrap(),
-        params.get("b2").unwrap(),
-    );
+    let hand = tutorial_backprop(&data, &params);
     assert_matches("delta2 (gradient of z1)", &grads[z1], &hand.delta2);
     assert_matches("delta3 (gradient of z2)", &grads[z2], &hand.delta3);
 }

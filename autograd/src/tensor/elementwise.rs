@@ -1,6 +1,7 @@
 //! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
 
 use super::Tensor;
+use super::lanes::{RUNTIME_WIDTH, by_lane_width};
 use super::storage;
 use crate::parallel::{self, for_row_blocks};
 use crate::shape::{MAX_RANK, Shape};
@@ -190,22 +191,18 @@ fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sy
     data
 }
 
-/// [`sum_rows`] with the width known at compile time for rows of 2 to 4 values.
+/// [`sum_rows`] with the width known at compile time for rows of 1 to 4 values.
 fn sum_rows_narrow(rows: &[f64], out: &mut [f64]) {
-    match out.len() {
-        2 => sum_rows::<2>(rows, out),
-        3 => sum_rows::<3>(rows, out),
-        4 => sum_rows::<4>(rows, out),
-        _ => sum_rows::<0>(rows, out),
-    }
+    by_lane_width!(out.len(), sum_rows(rows, out))
 }
 
 /// `out[j] = Σᵢ rows[i·w + j]`, the column sums of `rows` read as rows of `w = out.len()` values
-/// (how a bias's gradient is reduced). Rows `WIDTH` wide (when not 0) are summed in registers;
-/// either way each column is summed from zero in row order, so the rounding is the same.
+/// (how a bias's gradient is reduced). Rows of a width known at compile time (see
+/// [`lane_width`](super::lanes::lane_width)) are summed in registers; either way each column is
+/// summed from zero in row order, so the rounding is the same.
 #[inline(always)]
 fn sum_rows<const WIDTH: usize>(rows: &[f64], out: &mut [f64]) {
-    if WIDTH == 0 {
+    if WIDTH == RUNTIME_WIDTH {
         for row in rows.chunks_exact(out.len()) {
             for (o, x) in out.iter_mut().zip(row) {
                 *o += x;

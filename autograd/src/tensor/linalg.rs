@@ -1,6 +1,7 @@
 //! Matrix products and transposition of rank-2 tensors.
 
 use super::gemm;
+use super::lanes::{RUNTIME_WIDTH, by_lane_width};
 use super::storage;
 use super::{Activation, Tensor};
 use crate::parallel::for_row_blocks;
@@ -332,22 +333,10 @@ fn plain_product(
         Layout::AsIs => for_row_blocks(out, n, m * k * n, |first_row, block| {
             activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
                 let a = &a[first_row * k..];
-                match n {
-                    1 => rows_times_rows::<1>(a, b, bias, chunk, shape),
-                    2 => rows_times_rows::<2>(a, b, bias, chunk, shape),
-                    3 => rows_times_rows::<3>(a, b, bias, chunk, shape),
-                    4 => rows_times_rows::<4>(a, b, bias, chunk, shape),
-                    _ => rows_times_rows::<0>(a, b, bias, chunk, shape),
-                }
+                by_lane_width!(n, rows_times_rows(a, b, bias, chunk, shape))
             })
         }),
-        Layout::Transposed => match n {
-            1 => columns_times_rows::<1>(a, b, out, shape),
-            2 => columns_times_rows::<2>(a, b, out, shape),
-            3 => columns_times_rows::<3>(a, b, out, shape),
-            4 => columns_times_rows::<4>(a, b, out, shape),
-            _ => columns_times_rows::<0>(a, b, out, shape),
-        },
+        Layout::Transposed => by_lane_width!(n, columns_times_rows(a, b, out, shape)),
     }
 }
 
@@ -400,7 +389,7 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 }
 
 /// `out[i, :] = Σₚ a[i, p] · b[p, :] (+ bias)` with `a` stored `[m, k]` and `b` stored `[k, n]`.
-/// `WIDTH` is `n` when known at compile time, 0 otherwise.
+/// `WIDTH` is `n`, or [`RUNTIME_WIDTH`] when `n` is known only at run time.
 #[inline(always)]
 fn rows_times_rows<const WIDTH: usize>(
     a: &[f64],
@@ -409,13 +398,13 @@ fn rows_times_rows<const WIDTH: usize>(
     out: &mut [MaybeUninit<f64>],
     [_, k, n]: [usize; 3],
 ) {
-    if WIDTH == 0 {
+    if WIDTH == RUNTIME_WIDTH {
         for (out_row, a_row) in out.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
             // The first term is written (0 + x is x), the rest accumulated.
             let mut b_rows = b.chunks_exact(n);
             let row = write_scaled(out_row, a_row[0], b_rows.next().unwrap_or_default());
             for (&a_ip, b_row) in a_row[1..].iter().zip(b_rows) {
-                axpy::<0>(row, a_ip, b_row);
+                axpy::<RUNTIME_WIDTH>(row, a_ip, b_row);
             }
             add_bias(row, bias);
         }
@@ -478,7 +467,7 @@ fn columns_times_rows<const WIDTH: usize>(
     out: &mut [MaybeUninit<f64>],
     [m, _, n]: [usize; 3],
 ) {
-    if WIDTH > 0 && m <= NARROW {
+    if WIDTH != RUNTIME_WIDTH && m <= NARROW {
         // The whole output (at most 4×4) is summed in registers and stored once.
         let mut sums = [[0.0; WIDTH]; NARROW];
         for (a_row, b_row) in a.chunks_exact(m).zip(b.chunks_exact(WIDTH)) {
@@ -517,10 +506,10 @@ fn columns_times_rows<const WIDTH: usize>(
 }
 
 /// `y ← y + alpha·x` over two slices of one length, unrolled when `WIDTH` (that length) is
-/// known at compile time, a plain loop when it is 0.
+/// known at compile time, a plain loop when it is [`RUNTIME_WIDTH`].
 #[inline(always)]
 fn axpy<const WIDTH: usize>(y: &mut [f64], alpha: f64, x: &[f64]) {
-    if WIDTH == 0 {
+    if WIDTH == RUNTIME_WIDTH {
         for (y, x) in y.iter_mut().zip(x) {
             *y += alpha * x;
         }

@@ -4,6 +4,7 @@ mod activation;
 mod display;
 mod elementwise;
 pub(crate) mod gemm;
+mod lanes;
 mod layout;
 mod linalg;
 mod random;

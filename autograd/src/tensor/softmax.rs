@@ -2,34 +2,12 @@
 //! cross-entropy, all shifted by each lane's maximum so that large logits do not overflow.
 
 use super::Tensor;
+use super::lanes::{by_lane_width, lane_width};
 use super::reduce::lane_max;
 use super::storage;
 use super::transcendental::map_vec;
 use crate::fastmath;
 use std::mem::MaybeUninit;
-
-/// The `WIDTH` argument of the lane kernels below that stands for a width known only at run
-/// time; any other value is the width itself, a constant the compiler unrolls loops over.
-const RUNTIME_WIDTH: usize = 0;
-
-/// The lane width a kernel instantiated for `WIDTH` works with, given the run-time `width`.
-#[inline(always)]
-const fn lane_width<const WIDTH: usize>(width: usize) -> usize {
-    if WIDTH == RUNTIME_WIDTH { width } else { WIDTH }
-}
-
-/// Calls `kernel::<W>(args)` with `W` the lane width `width` when it is 2, 3 or 4 (the few
-/// classes of the tutorial's problems), and [`RUNTIME_WIDTH`] otherwise.
-macro_rules! by_lane_width {
-    ($width:expr, $kernel:ident($($arg:expr),* $(,)?)) => {
-        match $width {
-            2 => $kernel::<2>($($arg),*),
-            3 => $kernel::<3>($($arg),*),
-            4 => $kernel::<4>($($arg),*),
-            _ => $kernel::<RUNTIME_WIDTH>($($arg),*),
-        }
-    };
-}
 
 /// The lanes along the last axis, shifted for stability, with their exponentials and totals.
 struct LastAxisLanes {
