@@ -14,6 +14,11 @@
 //! serves few tiles), and a row-major `A` when the output is at most two panels (48 columns)
 //! wide (a transposed `A` is packed even then: read in place it would take 64 bytes from each of
 //! thousands of rows, where a packed block of panels reads runs of 512).
+//!
+//! The operands of a training step's weight gradients come from main memory in patterns the
+//! hardware's prefetcher follows poorly (short runs from thousands of rows): the next block of
+//! a transposed `A`, and the next panel of a `B` read in place, are asked for a few cache lines
+//! at a time between tiles, so that they arrive while the current tiles are multiplied.
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -21,6 +26,8 @@ mod avx512;
 mod blocked;
 #[cfg(target_arch = "x86_64")]
 mod pack;
+#[cfg(target_arch = "x86_64")]
+mod prefetch;
 
 use super::Activation;
 use super::linalg::StridedMatrix;

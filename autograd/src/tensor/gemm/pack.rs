@@ -25,9 +25,17 @@ pub(super) fn a_panels<const MR: usize>(
         // A transposed operand: at each step, the rows lie side by side in memory.
         for step in 0..depth {
             let start = at(0, step);
-            let values = &a.data[start..start + rows];
-            for (panel, values) in panels.chunks_exact_mut(panel_len).zip(values.chunks(MR)) {
-                panel[step * MR..step * MR + values.len()].copy_from_slice(values);
+            let (groups, rest) = a.data[start..start + rows].as_chunks::<MR>();
+            let mut panels = panels.chunks_exact_mut(panel_len);
+            // Whole groups as fixed-size copies: a copy of a run whose length is not known
+            // at compile time is a call to `memmove`, which cost more than the 64 bytes moved.
+            // (`groups` first: once it ends, `zip` takes no panel from `panels`.)
+            for (group, panel) in groups.iter().zip(panels.by_ref()) {
+                let cells: &mut [f64; MR] = (&mut panel[step * MR..][..MR]).try_into().unwrap();
+                *cells = *group;
+            }
+            if let Some(panel) = panels.next() {
+                panel[step * MR..][..rest.len()].copy_from_slice(rest);
             }
         }
     } else {
