@@ -1,6 +1,7 @@
 //! Splitting large kernels across the machine's cores, on rayon's pool of threads.
 
 use crate::tensor::storage;
+use std::mem::MaybeUninit;
 use std::ops::Range;
 
 /// Below this many elements of work, starting threads costs more than it saves.
@@ -105,31 +106,87 @@ pub(crate) fn for_blocks<T: Send>(
 /// writing its own `width` partial results, then added into `out` (which holds `width` zeros)
 /// in block order; all on this thread when `rows` is short.
 pub(crate) fn sum_row_blocks(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64])) {
-    let parts = if rows.len() < PARALLEL_THRESHOLD || out.is_empty() {
+    let width = out.len();
+    if width == 0 {
+        return; // (no columns to sum; rows of no values cannot be cut into chunks)
+    }
+    let count = rows.len() / width;
+    let parts = sum_parts(rows.len(), width);
+    sum_in_parts(
+        0..count,
+        &mut [0.0; 0],
+        out,
+        parts,
+        &|range: Range<usize>, _, partial| {
+            reduce(&rows[range.start * width..range.end * width], partial)
+        },
+    );
+}
+
+/// Runs `work(first_row, block, partial)` over `output` (`sums.len()` values per row, `sums`
+/// holding zeros) cut into blocks of whole rows as [`sum_row_blocks`] cuts its rows, each block
+/// adding its own rows into `partial`; the partial sums are added into `sums` in the same order.
+/// A kernel that writes values and sums them as it goes thus gets sums equal, bit for bit, to
+/// `sum_row_blocks` run on what it wrote.
+pub(crate) fn for_row_blocks_summing(
+    output: &mut [MaybeUninit<f64>],
+    sums: &mut [f64],
+    work: impl Fn(usize, &mut [MaybeUninit<f64>], &mut [f64]) + Sync,
+) {
+    let width = sums.len();
+    let rows = output.len().checked_div(width).unwrap_or(0);
+    let parts = sum_parts(output.len(), width);
+    sum_in_parts(
+        0..rows,
+        output,
+        sums,
+        parts,
+        &|range: Range<usize>, block, partial| work(range.start, block, partial),
+    );
+}
+
+/// How many blocks a sum over `len` values in rows of `width` is cut into.
+fn sum_parts(len: usize, width: usize) -> usize {
+    if len < PARALLEL_THRESHOLD || width == 0 {
         1
     } else {
         threads()
-    };
-    sum_in_parts(rows, out, reduce, parts);
+    }
 }
 
-/// [`sum_row_blocks`] over `parts` blocks, halving recursively with `rayon::join`.
-fn sum_in_parts(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &mut [f64]), parts: usize) {
+/// The rows `range` (with `output`'s cells for them, the same number per row; none at all for
+/// a sum that writes nothing) cut into `parts` blocks, halving recursively with `rayon::join`:
+/// `work(rows, block, partial)` on each, the right half's partial sums added into the left's.
+fn sum_in_parts<T: Send>(
+    range: Range<usize>,
+    output: &mut [T],
+    sums: &mut [f64],
+    parts: usize,
+    work: &(impl Fn(Range<usize>, &mut [T], &mut [f64]) + Sync),
+) {
     if parts <= 1 {
-        reduce(rows, out);
+        work(range, output, sums);
         return;
     }
-    let width = out.len();
+    let cells_per_row = output.len().checked_div(range.len()).unwrap_or(0);
     let left_parts = parts / 2;
-    let left_rows = (rows.len() / width) * left_parts / parts;
-    let (left, right) = rows.split_at(left_rows * width);
-    let mut right_sums = storage::zeroed(width);
+    let middle = range.start + range.len() * left_parts / parts;
+    let (left, right) = output.split_at_mut((middle - range.start) * cells_per_row);
+    let mut right_sums = storage::zeroed(sums.len());
     rayon::join(
-        || sum_in_parts(left, out, reduce, left_parts),
-        || sum_in_parts(right, &mut right_sums, reduce, parts - left_parts),
+        || sum_in_parts(range.start..middle, left, sums, left_parts, work),
+        || {
+            sum_in_parts(
+                middle..range.end,
+                right,
+                &mut right_sums,
+                parts - left_parts,
+                work,
+            )
+        },
     );
-    for (o, r) in out.iter_mut().zip(&right_sums) {
-        *o += r;
+    for (sum, right) in sums.iter_mut().zip(&right_sums) {
+        *sum += right;
     }
     storage::recycle(right_sums);
 }

@@ -313,12 +313,14 @@ fn dense_grad_matches_finite_differences() {
 
 #[test]
 fn dense_equals_affine_then_the_activation_in_value_and_gradient_bit_for_bit() {
-    // Small (plain loops), narrow-and-long (the dot kernel), and large with two blocks of the
-    // inner dimension (the blocked GEMM).
+    // Small (plain loops), narrow-and-long (the dot kernel), large with two blocks of the
+    // inner dimension (the blocked GEMM), and an output large enough that the bias gradient is
+    // summed in parallel parts (by `dense` as it writes dL/dZ, by `affine` afterwards).
     let cases: &[(&[usize], &[usize])] = &[
         (&[200, 2], &[2, 3]),
         (&[30, 12], &[12, 2]),
         (&[70, 300], &[300, 50]),
+        (&[600, 8], &[8, 256]),
     ];
     for activation in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
         for (seed, &(x, w)) in cases.iter().enumerate() {

@@ -65,7 +65,8 @@ pub fn tape_gradients(
 /// `delta ← (delta·Wᵀ) ⊙ (1 − a²)`), with the same `Tensor` kernels the engine uses. It fuses what
 /// a careful hand-written step would: each hidden layer's `tanh` applied as its product is
 /// written (`Tensor::dense`, the tape's kernel too), `probs − onehot` in place, the tanh slope
-/// in one pass, and the penalty read straight from the weights; `tanh` and `exp` go through the
+/// in one pass that also sums the bias gradient (`Tensor::zip_map_and_sum_columns`, as the
+/// tape's `dense` backward), and the penalty read straight from the weights; `tanh` and `exp` go through the
 /// engine's vectorised kernels, as the tape's ops do.
 pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<Tensor>) {
     let layers = params.len() / 2;
@@ -92,6 +93,7 @@ pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<T
         delta.data_mut()[row * classes + label] -= 1.0;
     }
     let mut grads = vec![Tensor::scalar(0.0); params.len()];
+    let mut grad_bias = delta.sum_to(params[2 * layers - 1].shape());
     for layer in (0..layers).rev() {
         let weights = &params[2 * layer];
         let input = if layer == 0 {
@@ -102,12 +104,15 @@ pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<T
         let mut grad_weights = input.matmul_with(Layout::Transposed, &delta, Layout::AsIs);
         grad_weights.add_scaled(reg, weights);
         grads[2 * layer] = grad_weights;
-        grads[2 * layer + 1] = delta.sum_to(params[2 * layer + 1].shape());
-        if layer > 0 {
-            delta = delta
-                .matmul_with(Layout::AsIs, weights, Layout::Transposed)
-                .zip_map(input, |grad, a| grad * (1.0 - a * a));
+        if layer == 0 {
+            grads[1] = grad_bias;
+            break;
         }
+        let back = delta.matmul_with(Layout::AsIs, weights, Layout::Transposed);
+        let (next_delta, next_grad_bias) =
+            back.zip_map_and_sum_columns(input, |grad, a| grad * (1.0 - a * a));
+        grads[2 * layer + 1] = std::mem::replace(&mut grad_bias, next_grad_bias);
+        delta = next_delta;
     }
     (mean_loss, grads)
 }

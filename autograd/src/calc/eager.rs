@@ -110,6 +110,35 @@ impl<'a> Calc for Eager<'a> {
     ) -> Value<'a> {
         owned(a.zip_map(grad, fused))
     }
+    fn fused_slope_summed(
+        &self,
+        a: &Value<'a>,
+        grad: &Value<'a>,
+        fused: impl Fn(f64, f64) -> f64 + Sync,
+        composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
+        sum_shape: Option<Shape>,
+    ) -> (Value<'a>, Option<Value<'a>>) {
+        let shape = a.shape();
+        // Where `sum_to` sums whole rows of the last axis (see `Tensor::sum_to`), one pass
+        // gives the same numbers.
+        let sums_rows = |sum: Shape| {
+            grad.shape() == shape
+                && shape.rank() > 1
+                && sum.dims() == [shape.dims()[shape.rank() - 1]]
+                && sum.numel() != 1
+        };
+        match sum_shape {
+            Some(sum_shape) if sums_rows(sum_shape) => {
+                let (result, sums) = a.zip_map_and_sum_columns(grad, fused);
+                (owned(result), Some(owned(sums)))
+            }
+            _ => {
+                let result = self.fused_slope(a, grad, fused, composed);
+                let sum = sum_shape.map(|shape| self.sum_to(&result, shape));
+                (result, sum)
+            }
+        }
+    }
     fn fused<const N: usize>(
         &self,
         operands: [&Value<'a>; N],

@@ -71,6 +71,21 @@ pub(crate) trait Calc {
         composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
     ) -> Self::V;
 
+    /// [`fused_slope`](Calc::fused_slope), and that result summed to `sum_shape` (as
+    /// [`sum_to`](Calc::sum_to)) when one is given: a layer's rule needs its pre-activation's
+    /// gradient and its bias's, the first summed over the batch. Eager mode adds up the values as
+    /// it writes them where the sum runs over every axis but the last (one pass over the
+    /// full-size result instead of two), with the rounding of `sum_to`; otherwise, and in
+    /// recording mode, it is `fused_slope` then `sum_to`.
+    fn fused_slope_summed(
+        &self,
+        a: &Self::V,
+        grad: &Self::V,
+        fused: impl Fn(f64, f64) -> f64 + Sync,
+        composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
+        sum_shape: Option<Shape>,
+    ) -> (Self::V, Option<Self::V>);
+
     /// A rule's whole result from its operands: eager mode runs `kernel` on the tensors (one
     /// pass where the formula would make several temporaries, e.g. a per-row reduction
     /// broadcast back); recording mode records `composed`, the same formula written with ops,

@@ -97,6 +97,17 @@ impl<'t> Calc for Recording<'t> {
     ) -> Var<'t> {
         composed(self, a, grad)
     }
+    fn fused_slope_summed(
+        &self,
+        a: &Var<'t>,
+        grad: &Var<'t>,
+        _fused: impl Fn(f64, f64) -> f64 + Sync,
+        composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
+        sum_shape: Option<Shape>,
+    ) -> (Var<'t>, Option<Var<'t>>) {
+        let result = composed(self, a, grad);
+        (result, sum_shape.map(|shape| self.sum_to(&result, shape)))
+    }
     fn fused<const N: usize>(
         &self,
         operands: [&Var<'t>; N],

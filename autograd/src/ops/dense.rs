@@ -41,7 +41,8 @@ impl<'t> Var<'t> {
 /// `Y` as the activation's own rule takes it (`1 − Y²` for tanh, `Y ⊙ (1 − Y)` for the
 /// sigmoid, `[Y > 0]` for relu, which is `[Z > 0]`), then the affine map's rule with `dL/dZ`:
 /// `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`, `dL/db = Σᵢ dL/dZ[i, :]`. In the tutorial,
-/// `dL/dZ` of the hidden layer is `delta2`.
+/// `dL/dZ` of the hidden layer is `delta2`. Eager mode sums `dL/db` while it writes `dL/dZ`
+/// (see [`Calc::fused_slope_summed`]).
 pub(crate) fn backward<C: Calc>(
     c: &C,
     [x, w, b]: [&C::V; 3],
@@ -50,11 +51,13 @@ pub(crate) fn backward<C: Calc>(
     activation: Activation,
     needs: [bool; 3],
 ) -> [Option<C::V>; 3] {
-    let grad_z = match activation {
-        Activation::Tanh => tanh_relu::tanh_backward(c, y, grad_y),
-        Activation::Sigmoid => sigmoid::backward(c, y, grad_y),
+    let bias_shape = needs[2].then(|| c.shape(b));
+    let (grad_z, grad_b) = match activation {
+        Activation::Tanh => tanh_relu::tanh_backward_summed(c, y, grad_y, bias_shape),
+        Activation::Sigmoid => sigmoid::backward_summed(c, y, grad_y, bias_shape),
         // relu's rule masks by its input's sign; the output has the same sign pattern.
-        Activation::Relu => tanh_relu::relu_backward(c, y, grad_y),
+        Activation::Relu => tanh_relu::relu_backward_summed(c, y, grad_y, bias_shape),
     };
-    affine::backward(c, x, w, b, &grad_z, needs)
+    let [grad_x, grad_w, _] = affine::backward(c, x, w, b, &grad_z, [needs[0], needs[1], false]);
+    [grad_x, grad_w, grad_b]
 }

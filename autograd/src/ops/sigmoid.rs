@@ -2,6 +2,7 @@
 
 use super::Op;
 use crate::calc::Calc;
+use crate::shape::Shape;
 use crate::tensor::Tensor;
 use crate::var::Var;
 
@@ -16,10 +17,22 @@ impl<'t> Var<'t> {
 /// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output. Evaluated in one pass
 /// when eager (see [`Calc::fused_slope`]).
 pub(crate) fn backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    c.fused_slope(
+    backward_summed(c, y, grad_y, None).0
+}
+
+/// [`backward`], and its result summed to `sum_shape` when given (a dense layer's bias gradient;
+/// see [`Calc::fused_slope_summed`]).
+pub(crate) fn backward_summed<C: Calc>(
+    c: &C,
+    y: &C::V,
+    grad_y: &C::V,
+    sum_shape: Option<Shape>,
+) -> (C::V, Option<C::V>) {
+    c.fused_slope_summed(
         y,
         grad_y,
         |y, grad| grad * y * (1.0 - y),
         |c, y, grad| c.mul(&c.mul(grad, y), &c.add_scalar(&c.neg(y), 1.0)),
+        sum_shape,
     )
 }

@@ -2,6 +2,7 @@
 
 use super::Op;
 use crate::calc::Calc;
+use crate::shape::Shape;
 use crate::tensor::Tensor;
 use crate::var::Var;
 
@@ -22,18 +23,40 @@ impl<'t> Var<'t> {
 /// For `y = tanh x`: `dL/dx = dL/dy ⊙ (1 − y²)`, from the saved output (the tutorial's
 /// `1 - np.power(a1, 2)`). Evaluated in one pass when eager (see [`Calc::fused_slope`]).
 pub(crate) fn tanh_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    c.fused_slope(
+    tanh_backward_summed(c, y, grad_y, None).0
+}
+
+/// [`tanh_backward`], and its result summed to `sum_shape` when given (a dense layer's bias
+/// gradient; see [`Calc::fused_slope_summed`]).
+pub(crate) fn tanh_backward_summed<C: Calc>(
+    c: &C,
+    y: &C::V,
+    grad_y: &C::V,
+    sum_shape: Option<Shape>,
+) -> (C::V, Option<C::V>) {
+    c.fused_slope_summed(
         y,
         grad_y,
         |y, grad| grad * (1.0 - y * y),
         |c, y, grad| c.mul(grad, &c.add_scalar(&c.neg(&c.mul(y, y)), 1.0)),
+        sum_shape,
     )
 }
 
 /// For `y = max(x, 0)`: `dL/dx = dL/dy ⊙ [x > 0]`, with the subgradient 0 chosen at `x = 0`.
 /// The indicator is a constant (its derivative is 0 wherever it is defined).
 pub(crate) fn relu_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
-    c.fused_slope(
+    relu_backward_summed(c, x, grad_y, None).0
+}
+
+/// [`relu_backward`], and its result summed to `sum_shape` when given.
+pub(crate) fn relu_backward_summed<C: Calc>(
+    c: &C,
+    x: &C::V,
+    grad_y: &C::V,
+    sum_shape: Option<Shape>,
+) -> (C::V, Option<C::V>) {
+    c.fused_slope_summed(
         x,
         grad_y,
         |x, grad| if x > 0.0 { grad } else { 0.0 },
@@ -41,5 +64,6 @@ pub(crate) fn relu_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
             let mask = c.constant_from(x, |x| x.map(|v| if v > 0.0 { 1.0 } else { 0.0 }));
             c.mul(grad, &mask)
         },
+        sum_shape,
     )
 }

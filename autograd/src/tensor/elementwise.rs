@@ -1,7 +1,7 @@
 //! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
 
 use super::Tensor;
-use super::lanes::{RUNTIME_WIDTH, by_lane_width};
+use super::lanes::{RUNTIME_WIDTH, by_lane_width, lane_width};
 use super::storage;
 use crate::parallel::{self, for_row_blocks};
 use crate::shape::{MAX_RANK, Shape};
@@ -141,6 +141,63 @@ impl Tensor {
         Tensor { shape, data }
     }
 
+    /// `f(self, other)` elementwise, for two tensors of one shape, and the sums of the result
+    /// over every axis but the last (shape `[n]` for a last axis of `n`), in one pass: a layer's
+    /// backward gets the gradient of its pre-activation `dL/dZ = dL/dY ⊙ act'` and of its bias
+    /// `Σᵢ dL/dZ[i, :]` without reading the full-size result a second time. The sums equal, bit
+    /// for bit, those of [`sum_to`](Tensor::sum_to) on the result.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let y = Tensor::from_rows(&[[0.5, 0.0], [-0.5, 1.0]]);
+    /// let g = Tensor::from_rows(&[[1.0, 2.0], [3.0, 4.0]]);
+    /// let (slope, sums) = y.zip_map_and_sum_columns(&g, |y, g| g * (1.0 - y * y));
+    /// assert_eq!(slope.data(), &[0.75, 2.0, 2.25, 0.0]);
+    /// assert_eq!(sums.data(), &[3.0, 2.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the shapes differ, or the tensors are scalars.
+    #[track_caller]
+    pub fn zip_map_and_sum_columns(
+        &self,
+        other: &Tensor,
+        f: impl Fn(f64, f64) -> f64 + Sync,
+    ) -> (Tensor, Tensor) {
+        assert!(
+            self.shape == other.shape && self.rank() > 0,
+            "zip_map_and_sum_columns: shapes {} and {} (two tensors of one shape, of rank 1 or more)",
+            self.shape,
+            other.shape
+        );
+        let width = self.dims()[self.rank() - 1];
+        let mut sums = storage::zeroed(width);
+        let mut data = storage::with_capacity(self.len());
+        let cells = &mut data.spare_capacity_mut()[..self.len()];
+        parallel::for_row_blocks_summing(cells, &mut sums, |first_row, block, partial| {
+            if block.is_empty() {
+                return; // (rows of no values, which `chunks_exact` cannot cut)
+            }
+            let first = first_row * width;
+            let a = &self.data[first..first + block.len()];
+            let b = &other.data[first..first + block.len()];
+            by_lane_width!(width, zip_map_summing_rows(a, b, block, partial, &f));
+        });
+        // SAFETY: the blocks tile the cells, and each row of each block was written.
+        unsafe { data.set_len(self.len()) };
+        let sums = Tensor {
+            shape: Shape::new(&[width]),
+            data: sums,
+        };
+        (
+            Tensor {
+                shape: self.shape,
+                data,
+            },
+            sums,
+        )
+    }
+
     /// Sums over the dimensions that broadcasting expanded, so that the result has shape `shape`:
     /// the inverse of [`broadcast_to`](Tensor::broadcast_to), and how a broadcast operand's gradient
     /// is brought back to its own shape.
@@ -189,6 +246,27 @@ fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sy
     // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block.
     unsafe { data.set_len(len) };
     data
+}
+
+/// `cells[i] = f(a[i], b[i])` over rows of `sums.len()` values, each row added into `sums`
+/// (in row order, as [`sum_rows`] adds). `WIDTH` as for [`sum_rows`].
+#[inline(always)]
+fn zip_map_summing_rows<const WIDTH: usize>(
+    a: &[f64],
+    b: &[f64],
+    cells: &mut [MaybeUninit<f64>],
+    sums: &mut [f64],
+    f: &impl Fn(f64, f64) -> f64,
+) {
+    let width = lane_width::<WIDTH>(sums.len());
+    let rows = cells.chunks_exact_mut(width).zip(a.chunks_exact(width));
+    for ((cells, a), b) in rows.zip(b.chunks_exact(width)) {
+        for j in 0..width {
+            let value = f(a[j], b[j]);
+            cells[j].write(value);
+            sums[j] += value;
+        }
+    }
 }
 
 /// [`sum_rows`] with the width known at compile time for rows of 1 to 4 values.
@@ -309,6 +387,68 @@ fn for_each_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values spread over several magnitudes, so that the order of a sum shows in its rounding.
+    fn uneven(dims: &[usize], seed: usize) -> Tensor {
+        let len = dims.iter().product();
+        let data = (0..len)
+            .map(|i| {
+                let k = (i * 7919 + seed * 104_729) % 1009;
+                (k as f64 - 504.0) * 10f64.powi((k % 7) as i32 - 3)
+            })
+            .collect();
+        Tensor::from_vec(data, Shape::new(dims))
+    }
+
+    #[test]
+    fn zip_map_and_sum_columns_equals_zip_map_then_sum_to() {
+        // [700, 256] is summed in parallel parts on a machine with several cores.
+        let shapes: [&[usize]; 7] = [
+            &[7],
+            &[3, 4],
+            &[2, 3, 5],
+            &[1000, 3],
+            &[700, 256],
+            &[5, 0],
+            &[0, 4],
+        ];
+        let slope = |y: f64, g: f64| g * (1.0 - y * y);
+        for dims in shapes {
+            let (y, g) = (uneven(dims, 1), uneven(dims, 2));
+            let (values, sums) = y.zip_map_and_sum_columns(&g, slope);
+            let expected = y.zip_map(&g, slope);
+            let width = dims[dims.len() - 1];
+            assert_eq!(values, expected, "{dims:?}: values");
+            assert_eq!(
+                sums,
+                expected.sum_to(Shape::new(&[width])),
+                "{dims:?}: sums"
+            );
+            // And against the definition, summed here in plain row order.
+            for (column, &sum) in sums.data().iter().enumerate() {
+                let column_values = expected.data().iter().skip(column).step_by(width);
+                let plain: f64 = column_values.clone().sum();
+                let scale: f64 = column_values.map(|v| v.abs()).sum();
+                assert!(
+                    (sum - plain).abs() <= 1e-14 * scale,
+                    "{dims:?}: column {column}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sum_to_of_rows_of_no_values_is_empty() {
+        let sums = Tensor::zeros([5, 0]).sum_to(Shape::new(&[0]));
+        assert_eq!(sums.dims(), &[0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "zip_map_and_sum_columns: shapes [2, 3] and [3, 2]")]
+    fn zip_map_and_sum_columns_rejects_two_shapes() {
+        let (a, b) = (Tensor::zeros([2, 3]), Tensor::zeros([3, 2]));
+        let _ = a.zip_map_and_sum_columns(&b, |x, y| x + y);
+    }
 
     #[test]
     fn zip_map_broadcasts_rows_and_columns() {
