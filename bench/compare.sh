@@ -6,7 +6,7 @@
 #     bench/compare.sh
 # Environment:
 #     WORKLOADS="small large deep"  which workloads to run
-#     RUNS=5                        timed training loops per implementation (the median is reported)
+#     RUNS=5                        rounds: timed training loops per implementation (medians reported)
 #     QUICK=1                       a smoke test: a tenth of the passes and 3 runs
 #     PYTHON=python3                the interpreter that creates the virtual environment
 #     CARGO_TARGET_DIR              honoured when building the Rust side
@@ -22,6 +22,7 @@
 #  4. Times, per workload: numpy's hand-written backprop (bench/ref_numpy.py), JAX with the whole
 #     loop jitted (bench/ref_jax.py), our engine through the tape (rust-tape) and the hand-derived
 #     step on the same kernels (rust-hand); everything in f64, same data, same initial weights.
+#     The implementations take turns, one whole training loop each per round, RUNS rounds.
 #  5. Prints the table (bench/table.py); raw lines are kept in target/bench-results.txt.
 # Timings from a busy machine are noisy: compare the ratios measured in one run, not absolute times.
 # PyTorch is not part of the comparison.
@@ -77,15 +78,30 @@ if [[ -f nn/tests/golden/numpy_losses_h3_lr0.01.csv ]]; then
     "$PY" bench/check_traces.py 1e-12 nn/tests/golden/numpy_losses_h3_lr0.01.csv "$TRACES/rust-tape.csv" >&2
 fi
 
+# One timed loop per implementation per round, the implementations taking turns (and a
+# different one going first each round), so that a slow spell of the machine falls on all of
+# them rather than on whichever ran during it.
+run_impl() { # implementation, round, arguments...
+    local impl=$1 round=$2
+    shift 2
+    case $impl in
+        numpy) "$PY" bench/ref_numpy.py "$@" ;;
+        jax) "$PY" bench/ref_jax.py "$@" ;;
+        rust-hand) "$RUST" "$@" --step hand ;;
+        rust-tape) "$RUST" "$@" --step tape ;;
+    esac | sed "s/\$/ round=$round/" | tee -a "$RESULTS" >&2
+}
+IMPLS=(numpy jax rust-hand rust-tape)
 : >"$RESULTS"
 for workload in $WORKLOADS; do
     args=(--workload "$workload" --data "${DATA_FILE[$workload]}" --init "${INIT_FILE[$workload]}"
-        --passes "${PASSES[$workload]}" --learning-rate "${RATE[$workload]}" --runs "$RUNS")
+        --passes "${PASSES[$workload]}" --learning-rate "${RATE[$workload]}" --runs 1)
     echo "== $workload" >&2
-    "$PY" bench/ref_numpy.py "${args[@]}" | tee -a "$RESULTS" >&2
-    "$PY" bench/ref_jax.py "${args[@]}" | tee -a "$RESULTS" >&2
-    "$RUST" "${args[@]}" --step hand | tee -a "$RESULTS" >&2
-    "$RUST" "${args[@]}" --step tape | tee -a "$RESULTS" >&2
+    for ((round = 1; round <= RUNS; round++)); do
+        for ((turn = 0; turn < ${#IMPLS[@]}; turn++)); do
+            run_impl "${IMPLS[(round + turn) % ${#IMPLS[@]}]}" "$round" "${args[@]}"
+        done
+    done
 done
 
 echo

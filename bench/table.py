@@ -1,9 +1,11 @@
 """Turns the `BENCH ...` lines of compare.sh's runs into one markdown table of medians and ratios.
 
 Usage: table.py RESULTS.txt
-Per workload: each implementation's median time per pass, that time divided by ours (the tape
-engine, `rust-tape`; above 1 means ours is faster), the matrix-product rate it implies, the final
-loss (all implementations should agree) and, for the Rust runs, heap allocations per pass.
+Per workload: each implementation's median time per pass over the rounds, that time divided by
+ours (the tape engine, `rust-tape`; above 1 means ours is faster), the matrix-product rate it
+implies, the final loss (all implementations should agree) and, for the Rust runs, heap
+allocations per pass. Below the table: ours ÷ JAX and tape ÷ hand within each round (lines that
+carry `round=N`), whose spread shows how much the machine moved during the run.
 """
 
 import sys
@@ -31,26 +33,60 @@ def parse(path):
     return rows
 
 
+def median(values):
+    """The median of a non-empty list of numbers."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def per_round_ratios(rows, impl, base):
+    """`impl`'s time ÷ `base`'s time in each round both ran in (rows carry `round=`)."""
+    times = {}
+    for row in rows:
+        if "round" in row:
+            times.setdefault(row["round"], {})[row["impl"]] = float(row["per_pass_us"])
+    return [t[impl] / t[base] for t in times.values() if impl in t and base in t]
+
+
 def main():
     rows = parse(sys.argv[1])
     print("| workload | implementation | time per pass | time ÷ ours | matrix GFLOP/s | final loss | allocations per pass |")
     print("|---|---|---:|---:|---:|---:|---:|")
+    summaries = []
     for workload in SHAPES:
-        found = {r["impl"]: r for r in rows if r["workload"] == workload}
-        if not found:
+        runs = {}
+        for r in rows:
+            if r["workload"] == workload:
+                runs.setdefault(r["impl"], []).append(r)
+        if not runs:
             continue
-        ours = float(found["rust-tape"]["per_pass_us"]) if "rust-tape" in found else None
-        for impl in sorted(found, key=lambda i: ORDER.index(i) if i in ORDER else len(ORDER)):
-            row = found[impl]
-            per_pass = float(row["per_pass_us"])
-            shown = f"{per_pass:.2f} µs" if per_pass < 1000 else f"{per_pass / 1000:.2f} ms"
-            ratio = f"{per_pass / ours:.2f}" if ours else "–"
-            rate = matrix_flops(workload) / (per_pass * 1e3)
+        # Each BENCH line is the median of its own `runs` loops; lines of one implementation
+        # (one per round) are pooled by their median.
+        per_pass = {impl: median([float(r["per_pass_us"]) for r in found]) for impl, found in runs.items()}
+        ours = per_pass.get("rust-tape")
+        for impl in sorted(runs, key=lambda i: ORDER.index(i) if i in ORDER else len(ORDER)):
+            row, time = runs[impl][0], per_pass[impl]
+            loops = sum(int(r["runs"]) for r in runs[impl])
+            shown = f"{time:.2f} µs" if time < 1000 else f"{time / 1000:.2f} ms"
+            ratio = f"{time / ours:.2f}" if ours else "–"
+            rate = matrix_flops(workload) / (time * 1e3)
             allocations = row.get("allocs_per_pass", "–")
             print(
-                f"| {workload} ({row['passes']} passes, median of {row['runs']}) | {impl} | {shown} "
+                f"| {workload} ({row['passes']} passes, median of {loops}) | {impl} | {shown} "
                 f"| {ratio} | {rate:.1f} | {float(row['final_loss']):.10f} | {allocations} |"
             )
+        for impl, base in [("rust-tape", "jax"), ("rust-tape", "rust-hand")]:
+            ratios = per_round_ratios(runs.get(impl, []) + runs.get(base, []), impl, base)
+            if ratios:
+                summaries.append(
+                    f"{workload}: {impl} ÷ {base} per round: median {median(ratios):.2f} "
+                    f"(from {min(ratios):.2f} to {max(ratios):.2f}, {len(ratios)} rounds)"
+                )
+    if summaries:
+        print()
+        for line in summaries:
+            print(f"- {line}")
 
 
 if __name__ == "__main__":
