@@ -39,6 +39,9 @@ def parse_args(description):
     parser.add_argument("--learning-rate", type=float, required=True)
     parser.add_argument("--reg", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--warm-up", type=int, default=0, help="untimed whole training loops before the timed ones"
+    )
     parser.add_argument("--trace", help="write passes,loss for passes 0..=TRACE_PASSES to this CSV")
     parser.add_argument("--trace-passes", type=int, default=1500)
     return parser.parse_args()

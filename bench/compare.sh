@@ -22,7 +22,8 @@
 #  4. Times, per workload: numpy's hand-written backprop (bench/ref_numpy.py), JAX with the whole
 #     loop jitted (bench/ref_jax.py), our engine through the tape (rust-tape) and the hand-derived
 #     step on the same kernels (rust-hand); everything in f64, same data, same initial weights.
-#     The implementations take turns, one whole training loop each per round, RUNS rounds.
+#     The implementations take turns, one timed training loop each per round (after one untimed
+#     loop in the same process, so that no one pays for its start-up), RUNS rounds.
 #  5. Prints the table (bench/table.py); raw lines are kept in target/bench-results.txt.
 # Timings from a busy machine are noisy: compare the ratios measured in one run, not absolute times.
 # PyTorch is not part of the comparison.
@@ -95,7 +96,7 @@ IMPLS=(numpy jax rust-hand rust-tape)
 : >"$RESULTS"
 for workload in $WORKLOADS; do
     args=(--workload "$workload" --data "${DATA_FILE[$workload]}" --init "${INIT_FILE[$workload]}"
-        --passes "${PASSES[$workload]}" --learning-rate "${RATE[$workload]}" --runs 1)
+        --passes "${PASSES[$workload]}" --learning-rate "${RATE[$workload]}" --runs 1 --warm-up 1)
     echo "== $workload" >&2
     for ((round = 1; round <= RUNS; round++)); do
         for ((turn = 0; turn < ${#IMPLS[@]}; turn++)); do

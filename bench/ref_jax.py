@@ -63,10 +63,11 @@ def main():
         write_trace(args.trace, list(jax.device_get(losses)))
     compiled = jax.jit(train, static_argnums=1).lower(init, args.passes).compile()
     seconds = []
-    for _ in range(args.runs):
+    for loop in range(args.warm_up + args.runs):
         start = time.perf_counter()
         params = jax.block_until_ready(compiled(init))
-        seconds.append(time.perf_counter() - start)
+        if loop >= args.warm_up:
+            seconds.append(time.perf_counter() - start)
     report("jax", args, seconds, float(mean_loss(params)))
 
 

@@ -44,12 +44,13 @@ def main():
             losses.append(mean_loss(params, features, labels, args.reg))
         write_trace(args.trace, losses)
     seconds = []
-    for _ in range(args.runs):
+    for loop in range(args.warm_up + args.runs):
         params = [p.copy() for p in init]
         start = time.perf_counter()
         for _ in range(args.passes):
             train_pass(params, features, labels, args.learning_rate, args.reg)
-        seconds.append(time.perf_counter() - start)
+        if loop >= args.warm_up:
+            seconds.append(time.perf_counter() - start)
     report("numpy", args, seconds, mean_loss(params, features, labels, args.reg))
 
 

@@ -3,15 +3,15 @@
 //! ```text
 //! cargo run --release -p autograd --example bench_train -- \
 //!     --workload small --data bench/data/moons200.csv --init bench/data/init_h3.json \
-//!     --passes 20000 --learning-rate 0.01 [--reg 0.01] [--runs 5] [--step tape|hand] \
-//!     [--trace losses.csv --trace-passes 1500] [--check]
+//!     --passes 20000 --learning-rate 0.01 [--reg 0.01] [--runs 5] [--warm-up 0] \
+//!     [--step tape|hand] [--trace losses.csv --trace-passes 1500] [--check]
 //! ```
 //!
 //! Prints one line `BENCH impl=rust-tape workload=... per_pass_us=... final_loss=...
-//! allocs_per_pass=... rss_kib_after_200=... rss_kib_end=...` (the median over `--runs` loops, each
-//! from the initial weights, one `Tape` reused with `clear` across passes; heap allocations
-//! counted over the second half of the first loop's passes, after warm-up), the format that
-//! `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N; `--check` first
+//! allocs_per_pass=... rss_kib_after_200=... rss_kib_end=...` (the median over `--runs` loops,
+//! after `--warm-up` untimed ones, each from the initial weights, one `Tape` reused with `clear`
+//! across passes; heap allocations counted over the second half of the first loop's passes), the
+//! format that `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N; `--check` first
 //! compares the tape's gradients with the hand-derived ones and exits 1 if they differ beyond 1e-12.
 
 // The workload table in this module serves the criterion benches only.
@@ -71,6 +71,8 @@ struct Options {
     learning_rate: f64,
     reg: f64,
     runs: usize,
+    /// Untimed whole training loops before the timed ones.
+    warm_up: usize,
     step: Step,
     trace: Option<String>,
     trace_passes: usize,
@@ -87,6 +89,7 @@ fn parse_options() -> Result<Options, String> {
         learning_rate: f64::NAN,
         reg: 0.01,
         runs: 5,
+        warm_up: 0,
         step: Step::Tape,
         trace: None,
         trace_passes: 1500,
@@ -114,6 +117,7 @@ fn parse_options() -> Result<Options, String> {
             "--learning-rate" => options.learning_rate = number(&value)?,
             "--reg" => options.reg = number(&value)?,
             "--runs" => options.runs = count(&value)?,
+            "--warm-up" => options.warm_up = count(&value)?,
             "--trace" => options.trace = Some(value),
             "--trace-passes" => options.trace_passes = count(&value)?,
             "--step" => {
@@ -277,10 +281,10 @@ fn run(options: &Options) -> Result<(), String> {
     let mut allocations_per_pass = f64::NAN;
     let (mut rss_after_200, mut rss_end) = (0, 0);
     let mut params = init.clone();
-    for run in 0..options.runs {
+    for run in 0..options.warm_up + options.runs {
         params.clone_from_slice(&init);
-        // Allocations are counted over the second half of the first run, after warm-up (the
-        // first passes fill the storage pool and the tape's node list).
+        // Allocations are counted over the second half of the process's first loop (timed or
+        // not), after warm-up (the first passes fill the storage pool and the tape's node list).
         let warm_up = options.passes / 2;
         let mut allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
         let start = Instant::now();
@@ -293,7 +297,9 @@ fn run(options: &Options) -> Result<(), String> {
                 rss_after_200 = resident_kib();
             }
         }
-        seconds.push(start.elapsed().as_secs_f64());
+        if run >= options.warm_up {
+            seconds.push(start.elapsed().as_secs_f64());
+        }
         if run == 0 {
             rss_end = resident_kib();
             let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
