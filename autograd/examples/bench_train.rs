@@ -11,8 +11,9 @@
 //! allocs_per_pass=... rss_kib_after_200=... rss_kib_end=...` (the median over `--runs` loops,
 //! after `--warm-up` untimed ones, each from the initial weights, one `Tape` reused with `clear`
 //! across passes; heap allocations counted over the second half of the first loop's passes), the
-//! format that `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N; `--check` first
-//! compares the tape's gradients with the hand-derived ones and exits 1 if they differ beyond 1e-12.
+//! format that `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N;
+//! `--check` first compares the tape's gradients with the hand-derived ones and exits 1 if they
+//! differ beyond 1e-12.
 
 // The workload table in this module serves the criterion benches only.
 #[allow(dead_code)]

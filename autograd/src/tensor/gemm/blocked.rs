@@ -369,9 +369,9 @@ impl Block<'_> {
         // SAFETY: the CPU has AVX-512F (checked by the caller). The A panel holds `MR` values
         // at each of `depth` steps (packed, or whole rows of A read in place). A packed B
         // panel holds `depth` steps of `cols` rounded up to whole vectors; one read in place
-        // has `cols` (whole vectors) values at each of `depth` rows of B, each inside it. The tile's `rows × cols` cells lie inside the output, no other
-        // thread writes them, and they hold numbers when accumulating (written by the caller
-        // or by the block before).
+        // has `cols` (whole vectors) values at each of `depth` rows of B, each inside it. The
+        // tile's `rows × cols` cells lie inside the output, no other thread writes them, and
+        // they hold numbers when accumulating (written by the caller or by the block before).
         unsafe {
             match cols.div_ceil(8) {
                 3 => avx512::multiply::<3>(&panels, &tile),

@@ -77,16 +77,21 @@ impl<'a> Prefetch<'a> {
 
     /// Asks for the next share of lines (fewer once all are asked for).
     pub(super) fn advance(&mut self) {
+        self.advance_with(fetch);
+    }
+
+    /// [`advance`](Self::advance), handing one value on each line to `ask`.
+    fn advance_with(&mut self, mut ask: impl FnMut(&f64)) {
         for _ in 0..self.share {
             if self.run == self.runs {
                 return;
             }
             let run_start = self.start + self.run * self.run_stride;
-            fetch(&self.data[run_start + self.offset]);
+            ask(&self.data[run_start + self.offset]);
             self.offset += LINE;
             if self.offset >= self.run_len {
                 // The run's last value may lie on a line of its own past the last one asked.
-                fetch(&self.data[run_start + self.run_len - 1]);
+                ask(&self.data[run_start + self.run_len - 1]);
                 self.run += 1;
                 self.offset = 0;
             }
@@ -99,4 +104,71 @@ fn fetch(value: &f64) {
     // SAFETY: SSE, which the instruction needs, is part of every x86-64 CPU; a prefetch only
     // hints, and the address is that of a live value.
     unsafe { _mm_prefetch::<_MM_HINT_T1>((value as *const f64).cast::<i8>()) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{Layout, Tensor};
+    use std::collections::BTreeSet;
+
+    /// The cache lines (addresses ÷ 64) of `values`.
+    fn lines_of<'a>(values: impl IntoIterator<Item = &'a f64>) -> BTreeSet<usize> {
+        values
+            .into_iter()
+            .map(|value| value as *const f64 as usize / 64)
+            .collect()
+    }
+
+    #[test]
+    fn the_calls_ask_for_every_line_of_the_runs_and_nothing_outside_them() {
+        let data = vec![0.0; 2000];
+        // Runs starting at every offset into a line (wherever the vector's lines begin, some
+        // run's last value then lies on a line of its own), of lengths that end inside, on and
+        // past a line's edge.
+        let cases = (0..8).map(|start| (start, 7, 40, 13));
+        let cases = cases.chain([(0, 5, 64, 16), (5, 1, 1, 1), (9, 30, 50, 50)]);
+        for (start, runs, stride, len) in cases {
+            let calls = 6;
+            let mut prefetch = Prefetch::runs(&data, start, [runs, stride, len], calls);
+            let mut asked = Vec::new();
+            for _ in 0..calls {
+                prefetch.advance_with(|value| asked.push(value as *const f64 as usize / 64));
+            }
+            let expected = lines_of((0..runs).flat_map(|run| &data[start + run * stride..][..len]));
+            let asked: BTreeSet<usize> = asked.into_iter().collect();
+            assert_eq!(
+                asked, expected,
+                "runs of {len} from {start}, {stride} apart"
+            );
+        }
+    }
+
+    #[test]
+    fn a_block_of_either_layout_is_asked_for_whole() {
+        let tensor = Tensor::from_vec(vec![0.0; 40 * 70], [40, 70]);
+        for layout in [Layout::AsIs, Layout::Transposed] {
+            let a = StridedMatrix::new(&tensor, layout);
+            let (first_row, rows, first_step, depth) = (9, 17, 5, 23);
+            let mut prefetch = Prefetch::block(&a, first_row, rows, [first_step, depth], 4);
+            let mut asked = BTreeSet::new();
+            for _ in 0..4 {
+                prefetch.advance_with(|value| _ = asked.insert(value as *const f64 as usize / 64));
+            }
+            let at = |row: usize, step: usize| &a.data[row * a.row_stride + step * a.col_stride];
+            let block = (first_row..first_row + rows)
+                .flat_map(|row| (first_step..first_step + depth).map(move |step| (row, step)));
+            let expected = lines_of(block.map(|(row, step)| at(row, step)));
+            assert_eq!(asked, expected, "{layout:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_asks_for_nothing() {
+        let mut asked = 0;
+        Prefetch::nothing().advance_with(|_| asked += 1);
+        let data = [0.0; 8];
+        Prefetch::runs(&data, 0, [3, 2, 0], 1).advance_with(|_| asked += 1);
+        assert_eq!(asked, 0);
+    }
 }
