@@ -107,15 +107,6 @@ impl<'a> Calc for Eager<'a> {
         grad: &Value<'a>,
         fused: impl Fn(f64, f64) -> f64 + Sync,
         _composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
-    ) -> Value<'a> {
-        owned(a.zip_map(grad, fused))
-    }
-    fn fused_slope_summed(
-        &self,
-        a: &Value<'a>,
-        grad: &Value<'a>,
-        fused: impl Fn(f64, f64) -> f64 + Sync,
-        composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
         sum_shape: Option<Shape>,
     ) -> (Value<'a>, Option<Value<'a>>) {
         let shape = a.shape();
@@ -133,7 +124,7 @@ impl<'a> Calc for Eager<'a> {
                 (owned(result), Some(owned(sums)))
             }
             _ => {
-                let result = self.fused_slope(a, grad, fused, composed);
+                let result = owned(a.zip_map(grad, fused));
                 let sum = sum_shape.map(|shape| self.sum_to(&result, shape));
                 (result, sum)
             }

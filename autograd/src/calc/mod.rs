@@ -58,26 +58,15 @@ pub(crate) trait Calc {
     fn slice(&self, a: &Self::V, axis: usize, start: usize, len: usize) -> Self::V;
 
     /// `local(a, grad)` elementwise, where `a` and `grad` have one shape: a rule's "gradient times
-    /// local slope" in one pass. Eager mode evaluates `fused` on the numbers in a single loop (no
-    /// temporaries: on a large hidden layer this saves several full-size tensors); recording mode
-    /// records `composed`, the same formula written with ops, so that it can be differentiated
-    /// again. The two must compute the same thing; the rule that calls this states it once in
-    /// its doc comment.
+    /// local slope" in one pass, and that result summed to `sum_shape` (as
+    /// [`sum_to`](Calc::sum_to)) when one is given, for a layer's rule that needs both its
+    /// pre-activation's gradient and its bias's. Eager mode evaluates `fused` on the numbers in a
+    /// single loop (no temporaries: on a large hidden layer this saves several full-size
+    /// tensors), adding up the values as it writes them where the sum runs over every axis but
+    /// the last (with the rounding of `sum_to`); recording mode records `composed`, the same
+    /// formula written with ops, so that it can be differentiated again, then `sum_to`. The two
+    /// must compute the same thing; the rule that calls this states it once in its doc comment.
     fn fused_slope(
-        &self,
-        a: &Self::V,
-        grad: &Self::V,
-        fused: impl Fn(f64, f64) -> f64 + Sync,
-        composed: impl FnOnce(&Self, &Self::V, &Self::V) -> Self::V,
-    ) -> Self::V;
-
-    /// [`fused_slope`](Calc::fused_slope), and that result summed to `sum_shape` (as
-    /// [`sum_to`](Calc::sum_to)) when one is given: a layer's rule needs its pre-activation's
-    /// gradient and its bias's, the first summed over the batch. Eager mode adds up the values as
-    /// it writes them where the sum runs over every axis but the last (one pass over the
-    /// full-size result instead of two), with the rounding of `sum_to`; otherwise, and in
-    /// recording mode, it is `fused_slope` then `sum_to`.
-    fn fused_slope_summed(
         &self,
         a: &Self::V,
         grad: &Self::V,

@@ -94,15 +94,6 @@ impl<'t> Calc for Recording<'t> {
         grad: &Var<'t>,
         _fused: impl Fn(f64, f64) -> f64 + Sync,
         composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
-    ) -> Var<'t> {
-        composed(self, a, grad)
-    }
-    fn fused_slope_summed(
-        &self,
-        a: &Var<'t>,
-        grad: &Var<'t>,
-        _fused: impl Fn(f64, f64) -> f64 + Sync,
-        composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
         sum_shape: Option<Shape>,
     ) -> (Var<'t>, Option<Var<'t>>) {
         let result = composed(self, a, grad);

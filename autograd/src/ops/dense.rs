@@ -42,7 +42,7 @@ impl<'t> Var<'t> {
 /// sigmoid, `[Y > 0]` for relu, which is `[Z > 0]`), then the affine map's rule with `dL/dZ`:
 /// `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`, `dL/db = Σᵢ dL/dZ[i, :]`. In the tutorial,
 /// `dL/dZ` of the hidden layer is `delta2`. Eager mode sums `dL/db` while it writes `dL/dZ`
-/// (see [`Calc::fused_slope_summed`]).
+/// (see [`Calc::fused_slope`]).
 pub(crate) fn backward<C: Calc>(
     c: &C,
     [x, w, b]: [&C::V; 3],
@@ -53,10 +53,10 @@ pub(crate) fn backward<C: Calc>(
 ) -> [Option<C::V>; 3] {
     let bias_shape = needs[2].then(|| c.shape(b));
     let (grad_z, grad_b) = match activation {
-        Activation::Tanh => tanh_relu::tanh_backward_summed(c, y, grad_y, bias_shape),
-        Activation::Sigmoid => sigmoid::backward_summed(c, y, grad_y, bias_shape),
+        Activation::Tanh => tanh_relu::tanh_backward(c, y, grad_y, bias_shape),
+        Activation::Sigmoid => sigmoid::backward(c, y, grad_y, bias_shape),
         // relu's rule masks by its input's sign; the output has the same sign pattern.
-        Activation::Relu => tanh_relu::relu_backward_summed(c, y, grad_y, bias_shape),
+        Activation::Relu => tanh_relu::relu_backward(c, y, grad_y, bias_shape),
     };
     let [grad_x, grad_w, _] = affine::backward(c, x, w, b, &grad_z, [needs[0], needs[1], false]);
     [grad_x, grad_w, grad_b]

@@ -15,20 +15,15 @@ impl<'t> Var<'t> {
 }
 
 /// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output. Evaluated in one pass
-/// when eager (see [`Calc::fused_slope`]).
-pub(crate) fn backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    backward_summed(c, y, grad_y, None).0
-}
-
-/// [`backward`], and its result summed to `sum_shape` when given (a dense layer's bias gradient;
-/// see [`Calc::fused_slope_summed`]).
-pub(crate) fn backward_summed<C: Calc>(
+/// when eager (see [`Calc::fused_slope`]), which also sums the result to `sum_shape` when
+/// one is given (a dense layer's bias gradient).
+pub(crate) fn backward<C: Calc>(
     c: &C,
     y: &C::V,
     grad_y: &C::V,
     sum_shape: Option<Shape>,
 ) -> (C::V, Option<C::V>) {
-    c.fused_slope_summed(
+    c.fused_slope(
         y,
         grad_y,
         |y, grad| grad * y * (1.0 - y),

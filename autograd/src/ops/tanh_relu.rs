@@ -21,20 +21,15 @@ impl<'t> Var<'t> {
 }
 
 /// For `y = tanh x`: `dL/dx = dL/dy ⊙ (1 − y²)`, from the saved output (the tutorial's
-/// `1 - np.power(a1, 2)`). Evaluated in one pass when eager (see [`Calc::fused_slope`]).
-pub(crate) fn tanh_backward<C: Calc>(c: &C, y: &C::V, grad_y: &C::V) -> C::V {
-    tanh_backward_summed(c, y, grad_y, None).0
-}
-
-/// [`tanh_backward`], and its result summed to `sum_shape` when given (a dense layer's bias
-/// gradient; see [`Calc::fused_slope_summed`]).
-pub(crate) fn tanh_backward_summed<C: Calc>(
+/// `1 - np.power(a1, 2)`). Evaluated in one pass when eager (see [`Calc::fused_slope`]),
+/// which also sums the result to `sum_shape` when one is given (a dense layer's bias gradient).
+pub(crate) fn tanh_backward<C: Calc>(
     c: &C,
     y: &C::V,
     grad_y: &C::V,
     sum_shape: Option<Shape>,
 ) -> (C::V, Option<C::V>) {
-    c.fused_slope_summed(
+    c.fused_slope(
         y,
         grad_y,
         |y, grad| grad * (1.0 - y * y),
@@ -44,19 +39,15 @@ pub(crate) fn tanh_backward_summed<C: Calc>(
 }
 
 /// For `y = max(x, 0)`: `dL/dx = dL/dy ⊙ [x > 0]`, with the subgradient 0 chosen at `x = 0`.
-/// The indicator is a constant (its derivative is 0 wherever it is defined).
-pub(crate) fn relu_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
-    relu_backward_summed(c, x, grad_y, None).0
-}
-
-/// [`relu_backward`], and its result summed to `sum_shape` when given.
-pub(crate) fn relu_backward_summed<C: Calc>(
+/// The indicator is a constant (its derivative is 0 wherever it is defined). Summed as
+/// [`tanh_backward`].
+pub(crate) fn relu_backward<C: Calc>(
     c: &C,
     x: &C::V,
     grad_y: &C::V,
     sum_shape: Option<Shape>,
 ) -> (C::V, Option<C::V>) {
-    c.fused_slope_summed(
+    c.fused_slope(
         x,
         grad_y,
         |x, grad| if x > 0.0 { grad } else { 0.0 },
