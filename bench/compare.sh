@@ -7,7 +7,7 @@
 # Environment:
 #     WORKLOADS="small large deep"  which workloads to run
 #     RUNS=5                        rounds: timed training loops per implementation (medians reported)
-#     QUICK=1                       a smoke test: a tenth of the passes and 3 runs
+#     QUICK=1                       a smoke test: a tenth of the passes and 3 rounds
 #     PYTHON=python3                the interpreter that creates the virtual environment
 #     CARGO_TARGET_DIR              honoured when building the Rust side
 #
@@ -79,9 +79,9 @@ if [[ -f nn/tests/golden/numpy_losses_h3_lr0.01.csv ]]; then
     "$PY" bench/check_traces.py 1e-12 nn/tests/golden/numpy_losses_h3_lr0.01.csv "$TRACES/rust-tape.csv" >&2
 fi
 
-# One timed loop per implementation per round, the implementations taking turns (and a
-# different one going first each round), so that a slow spell of the machine falls on all of
-# them rather than on whichever ran during it.
+# One timed loop per implementation per round, the implementations taking turns (the order
+# rotating by one each round), so that a slow spell of the machine falls on all of them rather
+# than on whichever ran during it.
 run_impl() { # implementation, round, arguments...
     local impl=$1 round=$2
     shift 2

@@ -1,8 +1,9 @@
 """Reference (b): JAX with the whole training loop compiled (jax.grad inside lax.fori_loop, jitted).
 
 Same model, loss, data and initial weights as ref_numpy.py, in f64 (jax_enable_x64). The loop is
-compiled ahead of time, then `--runs` whole loops are timed (each waits for its result) and one
-`BENCH impl=jax ...` line is printed; `--trace` also writes the loss trajectory.
+compiled ahead of time, then `--runs` whole loops are timed (each waits for its result), after
+`--warm-up` untimed ones, and one `BENCH impl=jax ...` line is printed; `--trace` also writes the
+loss trajectory.
 """
 
 import time

@@ -1,8 +1,9 @@
 """Reference (a): the tutorial's hand-written backpropagation in numpy, generalised to any depth.
 
 Full-batch gradient descent on SUM cross-entropy + reg/2 * sum ||W||^2, tanh hidden layers,
-softmax output, f64. Times `--runs` whole training loops from the same initial weights and prints
-one `BENCH impl=numpy ...` line (median over runs); `--trace` also writes the loss trajectory.
+softmax output, f64. Times `--runs` whole training loops from the same initial weights (after
+`--warm-up` untimed ones) and prints one `BENCH impl=numpy ...` line (median over runs); `--trace`
+also writes the loss trajectory.
 """
 
 import time

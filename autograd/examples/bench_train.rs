@@ -286,11 +286,11 @@ fn run(options: &Options) -> Result<(), String> {
         params.clone_from_slice(&init);
         // Allocations are counted over the second half of the process's first loop (timed or
         // not), after warm-up (the first passes fill the storage pool and the tape's node list).
-        let warm_up = options.passes / 2;
+        let counted_from = options.passes / 2;
         let mut allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
         let start = Instant::now();
         for pass in 0..options.passes {
-            if pass == warm_up {
+            if pass == counted_from {
                 allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
             }
             train_pass(options.step, &mut tape, &mut params, &batch, options);
@@ -304,7 +304,7 @@ fn run(options: &Options) -> Result<(), String> {
         if run == 0 {
             rss_end = resident_kib();
             let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
-            allocations_per_pass = allocations as f64 / (options.passes - warm_up) as f64;
+            allocations_per_pass = allocations as f64 / (options.passes - counted_from) as f64;
         }
     }
     let (final_loss, _) = mlp::hand_gradients(&params, &batch, options.reg);

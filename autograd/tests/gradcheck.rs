@@ -337,12 +337,18 @@ fn dense_equals_affine_then_the_activation_in_value_and_gradient_bit_for_bit() {
                 Activation::Sigmoid => z.sigmoid(),
             };
             let what = format!("{activation} on {:?}", x.shape());
-            assert_eq!(*fused.value(), *composed.value(), "{what}: values");
+            let bits = |t: &Tensor| t.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&fused.value()),
+                bits(&composed.value()),
+                "{what}: values"
+            );
             let weights = normal(fused.shape().dims(), 50 + seed);
             let fused_grads = fused.backward_with(weights.clone());
             let composed_grads = composed.backward_with(weights);
             for (name, var) in [("x", x), ("W", w), ("b", b)] {
-                assert_eq!(fused_grads[var], composed_grads[var], "{what}: dL/d{name}");
+                let (fused, composed) = (&fused_grads[var], &composed_grads[var]);
+                assert_eq!(bits(fused), bits(composed), "{what}: dL/d{name}");
             }
         }
     }

@@ -66,8 +66,8 @@ pub fn tape_gradients(
 /// a careful hand-written step would: each hidden layer's `tanh` applied as its product is
 /// written (`Tensor::dense`, the tape's kernel too), `probs − onehot` in place, the tanh slope
 /// in one pass that also sums the bias gradient (`Tensor::zip_map_and_sum_columns`, as the
-/// tape's `dense` backward), and the penalty read straight from the weights; `tanh` and `exp` go through the
-/// engine's vectorised kernels, as the tape's ops do.
+/// tape's `dense` backward), and the penalty read straight from the weights; `tanh` and `exp`
+/// go through the engine's vectorised kernels, as the tape's ops do.
 pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<Tensor>) {
     let layers = params.len() / 2;
     let mut hidden: Vec<Tensor> = Vec::with_capacity(layers - 1);

@@ -41,8 +41,8 @@ impl<'t> Var<'t> {
 /// `Y` as the activation's own rule takes it (`1 − Y²` for tanh, `Y ⊙ (1 − Y)` for the
 /// sigmoid, `[Y > 0]` for relu, which is `[Z > 0]`), then the affine map's rule with `dL/dZ`:
 /// `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`, `dL/db = Σᵢ dL/dZ[i, :]`. In the tutorial,
-/// `dL/dZ` of the hidden layer is `delta2`. Eager mode sums `dL/db` while it writes `dL/dZ`
-/// (see [`Calc::fused_slope`]).
+/// `dL/dZ` of the hidden layer is `delta2`. For a bias of shape `[n]`, `n > 1`, eager mode sums
+/// `dL/db` while it writes `dL/dZ` (see [`Calc::fused_slope`]).
 pub(crate) fn backward<C: Calc>(
     c: &C,
     [x, w, b]: [&C::V; 3],

@@ -16,9 +16,10 @@
 //! thousands of rows, where a packed block of panels reads runs of 512).
 //!
 //! The operands of a training step's weight gradients come from main memory in patterns the
-//! hardware's prefetcher follows poorly (short runs from thousands of rows): the next block of
-//! a transposed `A`, and the next panel of a `B` read in place, are asked for a few cache lines
-//! at a time between tiles, so that they arrive while the current tiles are multiplied.
+//! hardware's prefetcher follows poorly (short runs from thousands of rows): between tiles, a
+//! thread asks for the next block of a transposed `A` a few cache lines at a time, and for the
+//! next panel of a `B` read in place all at once, so that they arrive while the current tiles
+//! are multiplied.
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;

@@ -2,8 +2,8 @@
 //!
 //! The large operands of a training step come from main memory. Where the hardware's own
 //! prefetcher does not see the pattern coming (short runs from many rows), a thread waits for
-//! each line in turn; asking for the lines a few at a time between tiles overlaps those waits
-//! with the arithmetic of the tiles.
+//! each line in turn; asking for the lines between tiles (a share at a time, or a panel at once)
+//! overlaps those waits with the arithmetic of the tiles.
 
 use super::super::linalg::StridedMatrix;
 use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
