@@ -280,7 +280,7 @@ fn sum_rows_narrow(rows: &[f64], out: &mut [f64]) {
 
 /// `out[j] = Σᵢ rows[i·w + j]`, the column sums of `rows` read as rows of `w = out.len()` values
 /// (how a bias's gradient is reduced). Rows of a width known at compile time (see
-/// [`lane_width`](super::lanes::lane_width)) are summed in registers; either way each column is
+/// [`lane_width`]) are summed in registers; either way each column is
 /// summed from zero in row order, so the rounding is the same.
 #[inline(always)]
 fn sum_rows<const WIDTH: usize>(rows: &[f64], out: &mut [f64]) {
