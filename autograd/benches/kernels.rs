@@ -180,6 +180,21 @@ fn rows_and_reductions(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("sum_to_bias", label), |bench| {
             bench.iter(|| black_box(&grad).sum_to(bias))
         });
+        // A tanh layer's backward: `dL/dZ = g ⊙ (1 − y²)` and its column sums `dL/db`, in two
+        // passes (the baseline) and in the one pass `dense` makes.
+        let output = random(&dims, 6).map(f64::tanh);
+        let slope = |y: f64, g: f64| g * (1.0 - y * y);
+        group.bench_function(BenchmarkId::new("slope_then_sum_to", label), |bench| {
+            bench.iter(|| {
+                let grad_z = black_box(&output).zip_map(&grad, slope);
+                let grad_b = grad_z.sum_to(bias);
+                (grad_z, grad_b)
+            })
+        });
+        group.bench_function(
+            BenchmarkId::new("slope_and_sum_in_one_pass", label),
+            |bench| bench.iter(|| black_box(&output).zip_map_and_sum_columns(&grad, slope)),
+        );
     }
     group.finish();
 }
