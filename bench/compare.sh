@@ -28,6 +28,10 @@
 # Timings from a busy machine are noisy: compare the ratios measured in one run, not absolute times.
 # PyTorch is not part of the comparison.
 set -euo pipefail
+# The rest is one compound command, which bash reads whole before running it: editing this file
+# while a comparison runs cannot change what the running one does (bash otherwise reads a script
+# as it goes).
+{
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUNS=${RUNS:-5}
@@ -109,3 +113,5 @@ echo
 echo "Measured $(date -u +%Y-%m-%d) on: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo
 "$PY" bench/table.py "$RESULTS"
+exit
+}
