@@ -9,6 +9,7 @@ carry `round=N`), whose spread shows how much the machine moved during the run.
 """
 
 import sys
+from statistics import median
 
 # Layer sizes and examples of each workload, for the matrix-product FLOP count per pass.
 SHAPES = {"small": ([2, 3, 2], 200), "large": ([2, 64, 2], 100_000), "deep": ([64, 256, 256, 10], 8192)}
@@ -31,13 +32,6 @@ def parse(path):
             if line.startswith("BENCH "):
                 rows.append(dict(field.split("=", 1) for field in line.split()[1:]))
     return rows
-
-
-def median(values):
-    """The median of a non-empty list of numbers."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def per_round_ratios(rows, impl, base):

@@ -282,12 +282,12 @@ fn run(options: &Options) -> Result<(), String> {
     let mut allocations_per_pass = f64::NAN;
     let (mut rss_after_200, mut rss_end) = (0, 0);
     let mut params = init.clone();
+    // Allocations are counted over the second half of the process's first loop (timed or not),
+    // after warm-up (the first passes fill the storage pool and the tape's node list).
+    let counted_from = options.passes / 2;
     for run in 0..options.warm_up + options.runs {
         params.clone_from_slice(&init);
-        // Allocations are counted over the second half of the process's first loop (timed or
-        // not), after warm-up (the first passes fill the storage pool and the tape's node list).
-        let counted_from = options.passes / 2;
-        let mut allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+        let mut allocations_before = 0;
         let start = Instant::now();
         for pass in 0..options.passes {
             if pass == counted_from {

@@ -93,10 +93,6 @@ pub(crate) fn for_blocks<T: Send>(
     output: &mut [T],
     work: impl Fn(&[f64], &mut [T]) + Sync,
 ) {
-    if input.len() < PARALLEL_THRESHOLD || threads() == 1 {
-        work(input, output);
-        return;
-    }
     for_row_blocks(output, 1, input.len(), |first, block| {
         work(&input[first..first + block.len()], block)
     });

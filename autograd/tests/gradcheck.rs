@@ -21,6 +21,11 @@ const BROADCAST_PAIRS: &[(&[usize], &[usize])] = &[
 /// Ranks 1 to 3, for the reductions and the axis-wise ops.
 const AXIS_SHAPES: &[&[usize]] = &[&[5], &[3, 4], &[2, 3, 4]];
 
+/// A tensor's numbers as bits, to compare them exactly (`−0` apart from `+0`, NaN equal to
+/// itself).
+fn bits(tensor: &Tensor) -> Vec<u64> {
+    tensor.data().iter().map(|v| v.to_bits()).collect()
+}
 #[test]
 fn add_grad_matches_finite_differences() {
     for (seed, &(a, b)) in BROADCAST_PAIRS.iter().enumerate() {
@@ -137,7 +142,7 @@ fn sum_squares_equals_square_then_sum_in_value_and_gradient_bit_for_bit() {
     let x = tape.var(normal(&[7, 3], 41));
     let (fused, composed) = (x.sum_squares() * 1.5, x.square().sum() * 1.5);
     assert_eq!(fused.item().to_bits(), composed.item().to_bits());
-    assert_eq!(fused.backward()[x], composed.backward()[x]);
+    assert_eq!(bits(&fused.backward()[x]), bits(&composed.backward()[x]));
 }
 
 #[test]
@@ -337,7 +342,6 @@ fn dense_equals_affine_then_the_activation_in_value_and_gradient_bit_for_bit() {
                 Activation::Sigmoid => z.sigmoid(),
             };
             let what = format!("{activation} on {:?}", x.shape());
-            let bits = |t: &Tensor| t.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             assert_eq!(
                 bits(&fused.value()),
                 bits(&composed.value()),
@@ -366,7 +370,6 @@ fn dense_relu_equals_affine_then_relu_at_zero_signed_zero_nan_and_infinities() {
         f64::INFINITY,
         f64::NEG_INFINITY,
     ];
-    let bits = |t: &Tensor| t.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     for recorded in [false, true] {
         let tape = Tape::new();
         let x = tape.var(Tensor::from_vec(column.to_vec(), [7, 1]));
@@ -380,18 +383,23 @@ fn dense_relu_equals_affine_then_relu_at_zero_signed_zero_nan_and_infinities() {
             [7, 1],
         ));
         let (fused_loss, composed_loss) = ((fused * seed).sum(), (composed * seed).sum());
-        for var in [x, w, b] {
-            let (fused_grad, composed_grad) = if recorded {
-                let (f, c) = (fused_loss.backward_graph(), composed_loss.backward_graph());
-                (f[var].value().clone(), c[var].value().clone())
+        // One backward pass of each loss, in the mode under test; the gradients as tensors.
+        let gradients = |loss: Var| -> Vec<Tensor> {
+            if recorded {
+                let grads = loss.backward_graph();
+                [x, w, b].map(|var| grads[var].value().clone()).to_vec()
             } else {
-                let (f, c) = (fused_loss.backward(), composed_loss.backward());
-                (f[var].clone(), c[var].clone())
-            };
+                let grads = loss.backward();
+                [x, w, b].map(|var| grads[var].clone()).to_vec()
+            }
+        };
+        let (fused_grads, composed_grads) = (gradients(fused_loss), gradients(composed_loss));
+        let names = ["x", "W", "b"];
+        for ((name, fused), composed) in names.iter().zip(&fused_grads).zip(&composed_grads) {
             assert_eq!(
-                bits(&fused_grad),
-                bits(&composed_grad),
-                "recorded: {recorded}"
+                bits(fused),
+                bits(composed),
+                "recorded: {recorded}, dL/d{name}"
             );
         }
     }

@@ -402,33 +402,25 @@ fn backward_graph_through_a_custom_op_without_a_recorded_rule_panics() {
 }
 
 #[test]
-fn softmax_cross_entropy_names_the_label_out_of_range_and_the_line() {
-    let line = Cell::new(0);
-    let message = panic_message(|| {
-        let tape = Tape::new();
-        let logits = tape.var(Tensor::zeros([3, 2]));
-        line.set(line!() + 1);
-        let _ = logits.softmax_cross_entropy(&[0, 2, 1]);
-    });
-    assert_names(
-        &message,
-        &["softmax_cross_entropy: label 2 in row 1 is out of range for 2 classes"],
-        line.get(),
-    );
-}
-
-#[test]
-fn softmax_cross_entropy_names_the_shape_when_rows_and_labels_differ() {
-    let line = Cell::new(0);
-    let message = panic_message(|| {
-        let tape = Tape::new();
-        let logits = tape.var(Tensor::zeros([3, 2]));
-        line.set(line!() + 1);
-        let _ = logits.softmax_cross_entropy(&[0, 1]);
-    });
-    assert_names(
-        &message,
-        &["softmax_cross_entropy: logits [3, 2] do not have one row per label (2 labels)"],
-        line.get(),
-    );
+fn softmax_cross_entropy_names_the_bad_label_or_the_shape_and_the_line() {
+    let cases: [(&[usize], &str); 2] = [
+        (
+            &[0, 2, 1],
+            "softmax_cross_entropy: label 2 in row 1 is out of range for 2 classes",
+        ),
+        (
+            &[0, 1],
+            "softmax_cross_entropy: logits [3, 2] do not have one row per label (2 labels)",
+        ),
+    ];
+    for (labels, expected) in cases {
+        let line = Cell::new(0);
+        let message = panic_message(|| {
+            let tape = Tape::new();
+            let logits = tape.var(Tensor::zeros([3, 2]));
+            line.set(line!() + 1);
+            let _ = logits.softmax_cross_entropy(labels);
+        });
+        assert_names(&message, &[expected], line.get());
+    }
 }

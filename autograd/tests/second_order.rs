@@ -173,18 +173,21 @@ fn matmul_second_derivatives_match_finite_differences() {
     }
 }
 
+/// Input, weight and bias shapes of a layer: a batch, a batch with a `[1, n]` bias, one example.
+const LAYER_CASES: [(&[usize], &[usize], &[usize]); 3] = [
+    (&[3, 4], &[4, 2], &[2]),
+    (&[40, 30], &[30, 20], &[1, 20]),
+    (&[4], &[4, 3], &[3]),
+];
+
 #[test]
 fn affine_second_derivatives_match_finite_differences() {
-    let cases: &[(&[usize], &[usize], &[usize])] = &[
-        (&[3, 4], &[4, 2], &[2]),
-        (&[40, 30], &[30, 20], &[1, 20]),
-        (&[4], &[4, 3], &[3]),
-    ];
-    for (seed, &(x, w, b)) in cases.iter().enumerate() {
+    for (seed, &(x, w, b)) in LAYER_CASES.iter().enumerate() {
         let seed = seed as u64;
         check_second_order(
             &format!("{x:?} · {w:?} + {b:?}"),
-            |v| weighted(v[0].affine(v[1], v[2])),
+            // Curved, so that the bias's recorded rule is differentiated too.
+            |v| curved(v[0].affine(v[1], v[2])),
             &[normal(x, seed), normal(w, 50 + seed), normal(b, 90 + seed)],
         );
     }
@@ -192,13 +195,8 @@ fn affine_second_derivatives_match_finite_differences() {
 
 #[test]
 fn dense_second_derivatives_match_finite_differences() {
-    let cases: &[(&[usize], &[usize], &[usize])] = &[
-        (&[3, 4], &[4, 2], &[2]),
-        (&[40, 30], &[30, 20], &[1, 20]),
-        (&[4], &[4, 3], &[3]),
-    ];
     for activation in [Activation::Tanh, Activation::Sigmoid] {
-        for (seed, &(x, w, b)) in cases.iter().enumerate() {
+        for (seed, &(x, w, b)) in LAYER_CASES.iter().enumerate() {
             let seed = seed as u64;
             let scale = 1.0 / (w[0] as f64).sqrt();
             check_second_order(

@@ -41,11 +41,7 @@ impl Activation {
 
     /// The name as written in flags and checkpoints (`tanh`, `relu`, `sigmoid`).
     pub fn name(self) -> &'static str {
-        match self {
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-            Activation::Sigmoid => "sigmoid",
-        }
+        self.kind().name()
     }
 }
 

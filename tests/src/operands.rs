@@ -1,6 +1,6 @@
 //! Random operands for each op's properties: tensors with the shapes, axes and indices the op takes.
 
-use crate::shapes::{broadcast_pair, numel, shape, shape_with_axis, size};
+use crate::shapes::{affine_triple, broadcast_pair, numel, shape, shape_with_axis, size};
 use crate::values::{moderate, uniform};
 use autograd::Tensor;
 use proptest::collection::vec;
@@ -9,6 +9,12 @@ use proptest::prelude::*;
 /// Two tensors of shapes that broadcast together, both with values in `[-2, 2)`.
 pub fn broadcasting_operands() -> impl Strategy<Value = (Tensor, Tensor)> {
     broadcast_pair().prop_flat_map(|(a, b)| (moderate(a), moderate(b)))
+}
+
+/// The input, weights and bias of an affine map (shapes as [`affine_triple`]), values in
+/// `[-2, 2)`.
+pub fn affine_operands() -> impl Strategy<Value = (Tensor, Tensor, Tensor)> {
+    affine_triple().prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b)))
 }
 
 /// A tensor of rank 0 to 2 with values in `[-2, 2)`.

@@ -14,13 +14,11 @@ use tests::check::{gradients_match, tolerances};
 use tests::config::config;
 use tests::custom::Softplus;
 use tests::operands::{
-    any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices, reshape_target,
-    tensor_axis_keepdim,
+    affine_operands, any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices,
+    reshape_target, tensor_axis_keepdim,
 };
 use tests::probe::weighted_sum;
-use tests::shapes::{
-    affine_triple, broadcast_pair, broadcast_target, matmul_pair, shape, shape_with_axis, size,
-};
+use tests::shapes::{broadcast_pair, broadcast_target, matmul_pair, shape, shape_with_axis, size};
 use tests::values::{away_from_zero, distinct, moderate, positive};
 
 fn defaults() -> GradcheckOptions {
@@ -185,8 +183,7 @@ proptest! {
 
     #[test]
     fn dense_grad_matches_finite_differences(
-        (x, w, b) in affine_triple()
-            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        (x, w, b) in affine_operands(),
         sigmoid in any::<bool>(),
         seed in any::<u64>(),
     ) {
@@ -201,8 +198,7 @@ proptest! {
 
     #[test]
     fn affine_grad_matches_finite_differences(
-        (x, w, b) in affine_triple()
-            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        (x, w, b) in affine_operands(),
         seed in any::<u64>(),
     ) {
         gradients_match(|v| weighted_sum(v[0].affine(v[1], v[2]), seed), &[x, w, b], &defaults())?;

@@ -25,13 +25,13 @@ use tests::config::config;
 use tests::expr::{Graph, NodeOp, graph};
 use tests::models::{ModelCase, ModelLimits, model_case};
 use tests::operands::{
-    any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices, reshape_target,
-    scatter_operands, slice_operands, stack_parts, tensor_axis_keepdim,
+    affine_operands, any_tensor, broadcasting_operands, concat_parts, logits, matrix_and_indices,
+    reshape_target, scatter_operands, slice_operands, stack_parts, tensor_axis_keepdim,
 };
 use tests::probe::weighted_sum;
 use tests::recorded_softplus::{Planted, RecordedSoftplus};
 use tests::second_check::second_order_matches;
-use tests::shapes::{affine_triple, broadcast_pair, broadcast_target, matmul_pair, shape};
+use tests::shapes::{broadcast_pair, broadcast_target, matmul_pair, shape};
 use tests::values::{away_from_zero, distinct, moderate, positive};
 
 /// Cases per op: each costs two evaluations of a recorded backward per input element, still
@@ -226,8 +226,7 @@ proptest! {
 
     #[test]
     fn dense_second_derivatives_match_finite_differences(
-        (x, w, b) in affine_triple()
-            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        (x, w, b) in affine_operands(),
         sigmoid in any::<bool>(),
         seed in any::<u64>(),
     ) {
@@ -242,8 +241,7 @@ proptest! {
 
     #[test]
     fn affine_second_derivatives_match_finite_differences(
-        (x, w, b) in affine_triple()
-            .prop_flat_map(|(x, w, b)| (moderate(x), moderate(w), moderate(b))),
+        (x, w, b) in affine_operands(),
         seed in any::<u64>(),
     ) {
         second_order_matches(|v| curved_sum(v[0].affine(v[1], v[2]), seed), &[x, w, b], seed, &defaults())?;

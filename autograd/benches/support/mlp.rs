@@ -104,15 +104,12 @@ pub fn hand_gradients(params: &[Tensor], batch: &Batch, reg: f64) -> (f64, Vec<T
         let mut grad_weights = input.matmul_with(Layout::Transposed, &delta, Layout::AsIs);
         grad_weights.add_scaled(reg, weights);
         grads[2 * layer] = grad_weights;
+        grads[2 * layer + 1] = grad_bias;
         if layer == 0 {
-            grads[1] = grad_bias;
             break;
         }
         let back = delta.matmul_with(Layout::AsIs, weights, Layout::Transposed);
-        let (next_delta, next_grad_bias) =
-            back.zip_map_and_sum_columns(input, |grad, a| grad * (1.0 - a * a));
-        grads[2 * layer + 1] = std::mem::replace(&mut grad_bias, next_grad_bias);
-        delta = next_delta;
+        (delta, grad_bias) = back.zip_map_and_sum_columns(input, |grad, a| grad * (1.0 - a * a));
     }
     (mean_loss, grads)
 }

@@ -4,7 +4,7 @@ use super::Calc;
 use crate::ops::CustomOp;
 use crate::shape::Shape;
 use crate::tape::{Node, NodeId};
-use crate::tensor::{Layout, Tensor};
+use crate::tensor::{Layout, Tensor, sums_columns_as_sum_to};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -109,17 +109,8 @@ impl<'a> Calc for Eager<'a> {
         _composed: impl FnOnce(&Self, &Value<'a>, &Value<'a>) -> Value<'a>,
         sum_shape: Option<Shape>,
     ) -> (Value<'a>, Option<Value<'a>>) {
-        let shape = a.shape();
-        // Where `sum_to` sums whole rows of the last axis (see `Tensor::sum_to`), one pass
-        // gives the same numbers.
-        let sums_rows = |sum: Shape| {
-            grad.shape() == shape
-                && shape.rank() > 1
-                && sum.dims() == [shape.dims()[shape.rank() - 1]]
-                && sum.numel() != 1
-        };
         match sum_shape {
-            Some(sum_shape) if sums_rows(sum_shape) => {
+            Some(sum) if grad.shape() == a.shape() && sums_columns_as_sum_to(a.shape(), sum) => {
                 let (result, sums) = a.zip_map_and_sum_columns(grad, fused);
                 (owned(result), Some(owned(sums)))
             }

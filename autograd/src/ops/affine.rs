@@ -3,7 +3,7 @@
 use super::Op;
 use crate::calc::Calc;
 use crate::tape::Inputs;
-use crate::tensor::Activation;
+use crate::tensor::{Activation, is_bias_row};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -68,7 +68,7 @@ impl<'t> Var<'t> {
         if inner_x != inner_w {
             fail(format!("inner dimensions {inner_x} and {inner_w} differ"));
         }
-        if !matches!(b.dims(), [len] | [1, len] if *len == n) {
+        if !is_bias_row(b.dims(), n) {
             fail(format!(
                 "the bias must be a row of {n} values, [{n}] or [1, {n}]"
             ));

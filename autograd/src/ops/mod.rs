@@ -183,6 +183,16 @@ impl Op {
     }
 }
 
+/// Passes each gradient a rule returned, for input `i` at position `i`, to `emit` (`None`: the
+/// input needs none).
+fn emit_each<V, const N: usize>(emit: &mut dyn FnMut(usize, V), grads: [Option<V>; N]) {
+    for (i, grad) in grads.into_iter().enumerate() {
+        if let Some(grad) = grad {
+            emit(i, grad);
+        }
+    }
+}
+
 /// Applies the backward rule of the node `output` (made by `op` from `inputs`) to `grad_output`,
 /// passing each needed input's gradient, already reduced to that input's shape, to `emit`.
 ///
@@ -199,36 +209,23 @@ pub(crate) fn backward<C: Calc>(
     let x = |i: usize| c.value(inputs[i]);
     let y = || c.value(output);
     let g = grad_output;
-    let mut emit_pair = |[first, second]: [Option<C::V>; 2]| {
-        if let Some(grad) = first {
-            emit(0, grad);
-        }
-        if let Some(grad) = second {
-            emit(1, grad);
-        }
-    };
     let pair = [needs(0), inputs.len() > 1 && needs(1)];
     match op {
         Op::Leaf => {}
-        Op::Add => emit_pair(add::add_backward(c, &x(0), &x(1), g, pair)),
-        Op::Sub => emit_pair(add::sub_backward(c, &x(0), &x(1), g, pair)),
-        Op::Mul => emit_pair(mul::backward(c, &x(0), &x(1), g, pair)),
-        Op::Div => emit_pair(div::backward(c, &x(0), &x(1), &y(), g, pair)),
-        Op::MatMul => emit_pair(matmul::backward(c, &x(0), &x(1), g, pair)),
-        Op::Affine | Op::Dense { .. } => {
+        Op::Add => emit_each(emit, add::add_backward(c, &x(0), &x(1), g, pair)),
+        Op::Sub => emit_each(emit, add::sub_backward(c, &x(0), &x(1), g, pair)),
+        Op::Mul => emit_each(emit, mul::backward(c, &x(0), &x(1), g, pair)),
+        Op::Div => emit_each(emit, div::backward(c, &x(0), &x(1), &y(), g, pair)),
+        Op::MatMul => emit_each(emit, matmul::backward(c, &x(0), &x(1), g, pair)),
+        Op::Affine => {
+            let needs = [needs(0), needs(1), needs(2)];
+            emit_each(emit, affine::backward(c, &x(0), &x(1), &x(2), g, needs))
+        }
+        Op::Dense { activation } => {
             let needs = [needs(0), needs(1), needs(2)];
             let (x, w, b) = (x(0), x(1), x(2));
-            let grads = match op {
-                Op::Dense { activation } => {
-                    dense::backward(c, [&x, &w, &b], &y(), g, *activation, needs)
-                }
-                _ => affine::backward(c, &x, &w, &b, g, needs),
-            };
-            for (i, grad) in grads.into_iter().enumerate() {
-                if let Some(grad) = grad {
-                    emit(i, grad);
-                }
-            }
+            let grads = dense::backward(c, [&x, &w, &b], &y(), g, *activation, needs);
+            emit_each(emit, grads)
         }
         Op::Neg => emit(0, add::neg_backward(c, g)),
         Op::AddScalar(_) => emit(0, g.clone()),

@@ -3,7 +3,7 @@
 use super::Op;
 use crate::calc::Calc;
 use crate::shape::Shape;
-use crate::tensor::Tensor;
+use crate::tensor::{Tensor, relu};
 use crate::var::Var;
 
 impl<'t> Var<'t> {
@@ -16,7 +16,7 @@ impl<'t> Var<'t> {
     /// `max(x, 0)` elementwise.
     #[track_caller]
     pub fn relu(self) -> Var<'t> {
-        self.record_unary(Op::Relu, |x| if x > 0.0 { x } else { 0.0 })
+        self.record_unary(Op::Relu, relu)
     }
 }
 

@@ -31,12 +31,16 @@ impl Activation {
     pub(crate) fn apply_in_place(self, values: &mut [f64]) {
         match self {
             Activation::Tanh => fastmath::tanh_in_place(values),
-            Activation::Relu => values
-                .iter_mut()
-                .for_each(|z| *z = if *z > 0.0 { *z } else { 0.0 }),
+            Activation::Relu => values.iter_mut().for_each(|z| *z = relu(*z)),
             Activation::Sigmoid => fastmath::sigmoid_in_place(values),
         }
     }
+}
+
+/// `max(z, 0)`, with `0` for `z = 0`, `−0` and NaN: the number both the `relu` op and a dense
+/// layer's relu write.
+pub(crate) fn relu(z: f64) -> f64 {
+    if z > 0.0 { z } else { 0.0 }
 }
 
 impl fmt::Display for Activation {

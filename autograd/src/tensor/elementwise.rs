@@ -273,6 +273,14 @@ fn zip_map_summing_rows<const WIDTH: usize>(
     }
 }
 
+/// Whether [`Tensor::zip_map_and_sum_columns`] on a tensor of `shape` gives, bit for bit, the
+/// sums [`Tensor::sum_to`] gives for `sum`: `sum` is `[n]` for a last axis of `n > 1`, and the
+/// rank is 2 or more (see the method).
+pub(crate) fn sums_columns_as_sum_to(shape: Shape, sum: Shape) -> bool {
+    let dims = shape.dims();
+    dims.len() > 1 && sum.dims() == [dims[dims.len() - 1]] && sum.numel() != 1
+}
+
 /// [`sum_rows`] with the width known at compile time for rows of 1 to 4 values.
 fn sum_rows_narrow(rows: &[f64], out: &mut [f64]) {
     by_lane_width!(out.len(), sum_rows(rows, out))
@@ -333,6 +341,7 @@ fn zip_rows(
             data.extend(row.iter().map(|&y| f(x, y)));
         }
     } else {
+        storage::recycle(data); // (taken from the pool before the form was known)
         return None;
     }
     Some(data)

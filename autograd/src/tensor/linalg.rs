@@ -2,7 +2,7 @@
 
 use super::gemm;
 use super::lanes::{RUNTIME_WIDTH, by_lane_width};
-use super::storage;
+use super::storage::{self, assume_written};
 use super::{Activation, Tensor};
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
@@ -21,9 +21,10 @@ fn uses_plain_loops(layout_a: Layout, [m, k, n]: [usize; 3]) -> bool {
     m * k * n <= SMALL_PRODUCT || narrow || (layout_a == Layout::AsIs && k <= SHORT_INNER)
 }
 
-/// Whether `bias` is a row of `n` values that broadcasts over the rows of an `[m, n]` output.
-fn is_bias_row(bias: &Tensor, n: usize) -> bool {
-    match bias.dims() {
+/// Whether a bias of dimensions `bias` is a row of `n` values (`[n]` or `[1, n]`), which
+/// broadcasts over the rows of an `[m, n]` output.
+pub(crate) fn is_bias_row(bias: &[usize], n: usize) -> bool {
+    match bias {
         [len] | [1, len] => *len == n,
         _ => false,
     }
@@ -142,7 +143,7 @@ impl Tensor {
     ) -> Tensor {
         let n = weights.dims().get(1).copied().unwrap_or(0);
         assert!(
-            is_bias_row(bias, n) && weights.rank() == 2,
+            is_bias_row(bias.dims(), n) && weights.rank() == 2,
             "{op}: {} · {} + {}: the bias must be a row of {n} values, [{n}] or [1, {n}]",
             self.shape,
             weights.shape,
@@ -192,11 +193,12 @@ impl Tensor {
             plain_product(self, layout_a, other, layout_b, epilogue, cells, [m, k, n]);
         } else {
             // The GEMM adds the product to the bias rows, or writes it without reading the
-            // uninitialised cells.
+            // uninitialised cells. (The rows are written on the threads the GEMM uses.)
             if let Some(bias) = epilogue.bias {
-                for row in cells.chunks_exact_mut(n) {
-                    write_row(row, bias);
-                }
+                for_row_blocks(cells, n, m * n, |_, rows| {
+                    rows.chunks_exact_mut(n)
+                        .for_each(|row| write_row(row, bias))
+                });
             }
             gemm::product(&a, &b, cells, epilogue.bias.is_some(), epilogue.activation);
         }
@@ -357,17 +359,6 @@ fn write_scaled<'a>(y: &'a mut [MaybeUninit<f64>], alpha: f64, x: &[f64]) -> &'a
     }
     // SAFETY: `y` and `x` have one length, so every cell was written just above.
     unsafe { assume_written(y) }
-}
-
-/// The cells as numbers.
-///
-/// # Safety
-/// Every cell must have been written.
-#[inline(always)]
-unsafe fn assume_written(cells: &mut [MaybeUninit<f64>]) -> &mut [f64] {
-    // SAFETY: `MaybeUninit<f64>` has the layout of `f64`, and the caller guarantees that each
-    // cell holds a written value.
-    unsafe { &mut *(cells as *mut [MaybeUninit<f64>] as *mut [f64]) }
 }
 
 /// `⟨x, y⟩` with four running sums, so that the compiler can keep them in one vector register.

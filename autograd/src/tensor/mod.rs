@@ -14,7 +14,10 @@ pub(crate) mod storage;
 mod transcendental;
 
 pub use activation::Activation;
+pub(crate) use activation::relu;
+pub(crate) use elementwise::sums_columns_as_sum_to;
 pub use linalg::Layout;
+pub(crate) use linalg::is_bias_row;
 
 use crate::shape::Shape;
 use std::ops::{Index, IndexMut};

@@ -175,15 +175,19 @@ impl Tensor {
     /// If `self` is not rank 2, there is not one label per row, or a label is not below `C`.
     #[track_caller]
     pub fn softmax_cross_entropy(&self, labels: &[usize]) -> Tensor {
+        self.rows_and_cols("softmax_cross_entropy", labels);
         self.softmax_cross_entropy_and_probs(labels).0
     }
 
     /// [`softmax_cross_entropy`](Tensor::softmax_cross_entropy) and the softmax of each row,
     /// `exp(x − m)/Σ exp(x − m)`, which the op keeps for its backward rule (so that the
-    /// backward pass does not take the exponentials again).
-    #[track_caller]
+    /// backward pass does not take the exponentials again). The shape and labels must have been
+    /// checked already (rank 2, one label per row, each below `C`): the op checks them, naming
+    /// its caller's line, and the public kernel above with `rows_and_cols`, so that a training
+    /// step does not read every label twice.
     pub(crate) fn softmax_cross_entropy_and_probs(&self, labels: &[usize]) -> (Tensor, Tensor) {
-        let (rows, columns) = self.rows_and_cols("softmax_cross_entropy", labels);
+        let (rows, columns) = (self.dims()[0], self.dims()[1]);
+        debug_assert!(rows == labels.len() && labels.iter().all(|&label| label < columns));
         let Some(mut lanes) = self.last_axis_lanes("softmax_cross_entropy", 1) else {
             // No columns, hence no rows (every label would be out of range).
             return (Tensor::zeros([rows]), self.clone());
@@ -330,11 +334,18 @@ mod tests {
             );
             let labels: Vec<usize> = (0..rows).map(|r| (r * 2) % columns).collect();
             let grad = Tensor::from_vec(vec![1.0, -0.5, 2.5], [rows]);
-            let (_, probs) = logits.softmax_cross_entropy_and_probs(&labels);
+            let (losses, probs) = logits.softmax_cross_entropy_and_probs(&labels);
             let slope = probs.softmax_cross_entropy_slope(&labels, &grad);
             for r in 0..rows {
                 // The softmax of the row by the definition, with libm's exp.
                 let total: f64 = (0..columns).map(|j| logits[[r, j]].exp()).sum();
+                // And the loss: log Σ exp(x) − x[label].
+                let loss = total.ln() - logits[[r, labels[r]]];
+                let scale = total.ln().abs() + logits[[r, labels[r]]].abs();
+                assert!(
+                    (losses[[r]] - loss).abs() <= 1e-15 * scale,
+                    "{columns} columns: loss"
+                );
                 for j in 0..columns {
                     let p = logits[[r, j]].exp() / total;
                     assert!((probs[[r, j]] - p).abs() < 1e-15, "{columns} columns");

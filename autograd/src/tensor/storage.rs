@@ -11,6 +11,7 @@
 //! class they serve.
 
 use std::cell::RefCell;
+use std::mem::MaybeUninit;
 
 /// Capacity classes: up to 2⁴⁷ elements, beyond any real tensor.
 const CLASSES: usize = 48;
@@ -100,6 +101,17 @@ pub(crate) fn release() -> usize {
         bytes
     })
     .unwrap_or(0)
+}
+
+/// Cells of output storage as numbers, once a kernel has written them.
+///
+/// # Safety
+/// Every cell must have been written.
+#[inline(always)]
+pub(crate) unsafe fn assume_written(cells: &mut [MaybeUninit<f64>]) -> &mut [f64] {
+    // SAFETY: `MaybeUninit<f64>` has the layout of `f64`, and the caller guarantees that each
+    // cell holds a written value.
+    unsafe { &mut *(cells as *mut [MaybeUninit<f64>] as *mut [f64]) }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::prefetch::Prefetch;
 use crate::parallel::for_ranges;
 use crate::tensor::Activation;
 use crate::tensor::linalg::StridedMatrix;
+use crate::tensor::storage;
 use std::cell::RefCell;
 use std::mem::MaybeUninit;
 use std::ops::Range;
@@ -80,6 +81,8 @@ struct Block<'a> {
     depth: usize,
     first_col: usize,
     cols: usize,
+    /// Panels of `NR` columns (the last may be narrower) across the block: `cols / NR` rounded up.
+    panels: usize,
     accumulate: bool,
     activation: Option<Activation>,
 }
@@ -102,7 +105,7 @@ pub(super) fn product(
         }
         if let Some(activation) = activation {
             // SAFETY: every cell holds a number: the caller's, or the zero just written.
-            activation.apply_in_place(unsafe { &mut *(c as *mut [_] as *mut [f64]) });
+            activation.apply_in_place(unsafe { storage::assume_written(c) });
         }
         return;
     }
@@ -126,6 +129,7 @@ pub(super) fn product(
                         depth,
                         first_col,
                         cols,
+                        panels: cols.div_ceil(NR),
                         accumulate: accumulate || first_step > 0,
                         // The activation goes on each tile once its last block is added.
                         activation: activation.filter(|_| first_step + depth == k),
@@ -161,17 +165,12 @@ fn b_source(b: &StridedMatrix, rows: usize, cols: usize) -> BSource {
 }
 
 impl Block<'_> {
-    /// Panels of `NR` columns (the last may be narrower) across the block.
-    fn panels(&self) -> usize {
-        self.cols.div_ceil(NR)
-    }
-
     /// Multiplies the tiles numbered `tiles` (row by row of panels): packs the panels of `B`
     /// they need that are not read in place, then the rows of `A` a block of panels at a time.
     /// Between tiles it asks for the lines of the operands it reads next (see
     /// [`prefetch`](super::prefetch)).
     fn multiply_tiles(&self, tiles: Range<usize>, packed: &mut Packed) {
-        let (m, panels, panel_len) = (self.a.rows, self.panels(), MR * self.depth);
+        let (m, panels, panel_len) = (self.a.rows, self.panels, MR * self.depth);
         let (first_row_panel, last_row_panel) = (tiles.start / panels, (tiles.end - 1) / panels);
         let col_panels = if first_row_panel == last_row_panel {
             tiles.start % panels..(tiles.end - 1) % panels + 1
@@ -193,7 +192,7 @@ impl Block<'_> {
                     packed_rows = row_panel..(last_row_panel + 1).min(row_panel + A_BLOCK_PANELS);
                     let rows = (packed_rows.end * MR).min(m) - first_row;
                     let steps = [self.first_step, self.depth];
-                    pack::a_panels::<MR>(self.a, first_row, rows, steps, a_block);
+                    pack::a_panels(self.a, first_row, rows, steps, a_block);
                     next_a = self.next_a_block(&packed_rows, &tiles);
                 }
                 next_a.advance();
@@ -204,9 +203,10 @@ impl Block<'_> {
                     step_stride: MR,
                 }
             };
-            self.prefetch_b(tile, &tiles);
+            let place = [row_panel, col_panel];
+            self.prefetch_b(tile, place, &tiles);
             self.multiply_tile(a_panel, packed_b, first_row, col_panel);
-            self.activate_finished(tile, &mut activation_from, tiles.end);
+            self.activate_finished(tile, place, &mut activation_from, tiles.end);
         }
     }
 
@@ -223,7 +223,7 @@ impl Block<'_> {
         if self.a.row_stride != 1 {
             return Prefetch::nothing();
         }
-        let (m, k, panels) = (self.a.rows, self.a.cols, self.panels());
+        let (m, k, panels) = (self.a.rows, self.a.cols, self.panels);
         let (last_row_panel, next_step) = ((tiles.end - 1) / panels, self.first_step + self.depth);
         let (first_panel, steps) = if packed.end <= last_row_panel {
             (packed.end, [self.first_step, self.depth])
@@ -239,16 +239,15 @@ impl Block<'_> {
         Prefetch::block(self.a, first_panel * MR, rows, steps, block_tiles)
     }
 
-    /// Asks for the panel of a `B` read in place that follows tile number `tile` in this
-    /// thread's first row of tiles, and during its last tile for the first panel of the next
+    /// Asks for the panel of a `B` read in place that follows tile number `tile` (at row panel
+    /// and column panel `place`) in this thread's first row of tiles, and during its last tile for the first panel of the next
     /// block of steps. That row of tiles is the first to read each panel of this block of
     /// steps, from main memory: 192 bytes from each of `KC` rows, a pattern the hardware's
     /// prefetcher follows poorly; the thread's other rows of tiles find the panels in its
     /// cache. For the weight gradients of the deep workload (`Xᵀ·G` with 8192 steps) this took
     /// a tenth (256 rows of output) to a quarter (64 rows) off the product's time.
-    fn prefetch_b(&self, tile: usize, tiles: &Range<usize>) {
-        let (k, panels) = (self.a.cols, self.panels());
-        let (row_panel, col_panel) = (tile / panels, tile % panels);
+    fn prefetch_b(&self, tile: usize, [row_panel, col_panel]: [usize; 2], tiles: &Range<usize>) {
+        let (k, panels) = (self.a.cols, self.panels);
         if row_panel == tiles.start / panels && col_panel + 1 < panels {
             self.prefetch_b_panel(col_panel + 1, [self.first_step, self.depth]);
         }
@@ -271,15 +270,20 @@ impl Block<'_> {
         }
     }
 
-    /// After tile number `tile`: when it ends this thread's run of tiles along its row of
-    /// panels, applies the activation (if any) to that run's cells, still in cache. `run_from`
-    /// holds the first panel of the current run.
-    fn activate_finished(&self, tile: usize, run_from: &mut Option<usize>, tiles_end: usize) {
+    /// After tile number `tile` (at row panel and column panel `place`): when it ends this
+    /// thread's run of tiles along its row of panels, applies the activation (if any) to that
+    /// run's cells, still in cache. `run_from` holds the first panel of the current run.
+    fn activate_finished(
+        &self,
+        tile: usize,
+        [row_panel, col_panel]: [usize; 2],
+        run_from: &mut Option<usize>,
+        tiles_end: usize,
+    ) {
         let Some(activation) = self.activation else {
             return;
         };
-        let panels = self.panels();
-        let (row_panel, col_panel) = (tile / panels, tile % panels);
+        let panels = self.panels;
         let first_panel = *run_from.get_or_insert(col_panel);
         if col_panel + 1 < panels && tile + 1 < tiles_end {
             return;
@@ -323,7 +327,7 @@ impl Block<'_> {
     fn pack_b<'b>(&self, col_panels: Range<usize>, buffer: &'b mut Vec<f64>) -> &'b [f64] {
         let panel_len = self.depth * NR;
         // One spare vector's room, to start the panels on a cache line.
-        let buffer = grown(buffer, self.panels() * panel_len + 8);
+        let buffer = grown(buffer, self.panels * panel_len + 8);
         let align = buffer.as_ptr().align_offset(64).min(8);
         let buffer = &mut buffer[align..];
         for col_panel in col_panels {

@@ -32,6 +32,7 @@ mod prefetch;
 
 use super::Activation;
 use super::linalg::StridedMatrix;
+use super::storage;
 use crate::parallel::for_row_blocks;
 use std::mem::MaybeUninit;
 
@@ -83,7 +84,7 @@ fn portable_layer(
     portable(a, b, c, accumulate);
     if let Some(activation) = activation {
         // SAFETY: the GEMM wrote every cell.
-        let c = unsafe { &mut *(c as *mut [MaybeUninit<f64>] as *mut [f64]) };
+        let c = unsafe { storage::assume_written(c) };
         let cost = c.len();
         for_row_blocks(c, b.cols.max(1), cost, |_, rows| {
             activation.apply_in_place(rows)
@@ -153,8 +154,6 @@ mod tests {
         out
     }
 
-    /// Runs `gemm` on `op_a(a)·op_b(b)`, from zero and on top of a known start, and checks both
-    /// against the definition.
     /// The values of cells a kernel has written.
     fn numbers(cells: &[MaybeUninit<f64>]) -> Vec<f64> {
         // SAFETY: the tests pass only cells that hold numbers (written, or started with one).
@@ -183,6 +182,8 @@ mod tests {
         blocked::product(a, b, c, add, None)
     }
 
+    /// Runs `gemm` on `op_a(a)·op_b(b)`, from zero and on top of a known start, and checks both
+    /// against the definition.
     fn check(gemm: Gemm, [m, k, n]: [usize; 3], [layout_a, layout_b]: [Layout; 2]) {
         let stored = |rows, cols, layout| match layout {
             Layout::AsIs => [rows, cols],

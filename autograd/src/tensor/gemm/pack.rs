@@ -1,11 +1,12 @@
 //! Copying blocks of the operands into the panel order the micro-kernel streams through.
 
 use super::super::linalg::StridedMatrix;
+use super::blocked::MR;
 
 /// Packs rows `first_row..first_row + rows` of `a`, inner steps `first_step..first_step + depth`,
 /// as consecutive panels of `MR` rows, each `depth` groups of `MR` values (one per row), with
 /// zeros for the rows of the last panel past `rows`.
-pub(super) fn a_panels<const MR: usize>(
+pub(super) fn a_panels(
     a: &StridedMatrix,
     first_row: usize,
     rows: usize,
