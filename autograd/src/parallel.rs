@@ -52,37 +52,12 @@ pub(crate) fn for_row_blocks<T: Send>(
         work(0, output);
         return;
     }
-    split_rows(output, width, 0, threads, &work);
-}
-
-/// Splits `output` (whole rows of `width`, the first being `first_row`) into `parts` blocks of
-/// about equal size and runs `work` on each, halving recursively with `rayon::join`.
-fn split_rows<T: Send>(
-    output: &mut [T],
-    width: usize,
-    first_row: usize,
-    parts: usize,
-    work: &(impl Fn(usize, &mut [T]) + Sync),
-) {
-    if parts <= 1 {
-        work(first_row, output);
-        return;
-    }
-    let rows = output.len() / width;
-    let left_parts = parts / 2;
-    let left_rows = rows * left_parts / parts;
-    let (left, right) = output.split_at_mut(left_rows * width);
-    rayon::join(
-        || split_rows(left, width, first_row, left_parts, work),
-        || {
-            split_rows(
-                right,
-                width,
-                first_row + left_rows,
-                parts - left_parts,
-                work,
-            )
-        },
+    split_in_parts(
+        0..rows,
+        (output, width),
+        &mut [],
+        threads,
+        &|range, block, _| work(range.start, block),
     );
 }
 
@@ -108,9 +83,9 @@ pub(crate) fn sum_row_blocks(rows: &[f64], out: &mut [f64], reduce: fn(&[f64], &
     }
     let count = rows.len() / width;
     let parts = sum_parts(rows.len(), width);
-    sum_in_parts(
+    split_in_parts(
         0..count,
-        &mut [0.0; 0],
+        (&mut [0.0; 0], 0),
         out,
         parts,
         &|range: Range<usize>, _, partial| {
@@ -132,9 +107,9 @@ pub(crate) fn for_row_blocks_summing(
     let width = sums.len();
     let rows = output.len().checked_div(width).unwrap_or(0);
     let parts = sum_parts(output.len(), width);
-    sum_in_parts(
+    split_in_parts(
         0..rows,
-        output,
+        (output, width),
         sums,
         parts,
         &|range: Range<usize>, block, partial| work(range.start, block, partial),
@@ -150,12 +125,13 @@ fn sum_parts(len: usize, width: usize) -> usize {
     }
 }
 
-/// The rows `range` (with `output`'s cells for them, the same number per row; none at all for
-/// a sum that writes nothing) cut into `parts` blocks, halving recursively with `rayon::join`:
-/// `work(rows, block, partial)` on each, the right half's partial sums added into the left's.
-fn sum_in_parts<T: Send>(
+/// The rows `range` (with `output`'s cells for them, `per_row` per row, or none at all) cut into `parts` blocks of about equal size, halving recursively with `rayon::join`:
+/// `work(rows, block, partial)` on each, the right half's partial sums (`sums.len()` of them,
+/// none for work that sums nothing) added into the left's. Every kernel that splits its work
+/// across threads comes here, so that all cut at the same rows.
+fn split_in_parts<T: Send>(
     range: Range<usize>,
-    output: &mut [T],
+    (output, per_row): (&mut [T], usize),
     sums: &mut [f64],
     parts: usize,
     work: &(impl Fn(Range<usize>, &mut [T], &mut [f64]) + Sync),
@@ -164,17 +140,16 @@ fn sum_in_parts<T: Send>(
         work(range, output, sums);
         return;
     }
-    let cells_per_row = output.len().checked_div(range.len()).unwrap_or(0);
     let left_parts = parts / 2;
     let middle = range.start + range.len() * left_parts / parts;
-    let (left, right) = output.split_at_mut((middle - range.start) * cells_per_row);
+    let (left, right) = output.split_at_mut((middle - range.start) * per_row);
     let mut right_sums = storage::zeroed(sums.len());
     rayon::join(
-        || sum_in_parts(range.start..middle, left, sums, left_parts, work),
+        || split_in_parts(range.start..middle, (left, per_row), sums, left_parts, work),
         || {
-            sum_in_parts(
+            split_in_parts(
                 middle..range.end,
-                right,
+                (right, per_row),
                 &mut right_sums,
                 parts - left_parts,
                 work,
@@ -199,20 +174,11 @@ pub(crate) fn for_ranges(count: usize, cost: usize, work: impl Fn(Range<usize>) 
         work(0..count);
         return;
     }
-    split_range(0..count, parts, &work);
-}
-
-/// Splits `range` into `parts` ranges of about equal length, halving recursively with
-/// `rayon::join`.
-fn split_range(range: Range<usize>, parts: usize, work: &(impl Fn(Range<usize>) + Sync)) {
-    if parts <= 1 {
-        work(range);
-        return;
-    }
-    let left_parts = parts / 2;
-    let middle = range.start + range.len() * left_parts / parts;
-    rayon::join(
-        || split_range(range.start..middle, left_parts, work),
-        || split_range(middle..range.end, parts - left_parts, work),
+    split_in_parts(
+        0..count,
+        (&mut [(); 0], 0),
+        &mut [],
+        parts,
+        &|range, _, _| work(range),
     );
 }
