@@ -2,7 +2,7 @@
 
 use proptest::test_runner::{Config, FileFailurePersistence};
 
-/// The configuration for the properties in `tests/tests/<file_stem>.rs`.
+/// The configuration for the properties in `tests/tests/suite/<file_stem>.rs`.
 ///
 /// The case count is `PROPTEST_CASES` when that variable is set (proptest reads it), and
 /// `default_cases` otherwise, chosen per property so that the whole suite stays fast. Shrunk

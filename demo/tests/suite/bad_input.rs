@@ -1,6 +1,6 @@
 //! Bad input of every kind ends in a non-zero exit and one `error:` line saying what and where.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

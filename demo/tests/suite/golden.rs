@@ -1,7 +1,7 @@
 //! `train --data --init --log` on the tutorial's golden data and initial weights reproduces the
 //! tutorial's own numpy loss trajectories (and final weights) to 1e-9 relative.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::fs;

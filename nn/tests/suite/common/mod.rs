@@ -7,9 +7,9 @@ use nn::{Dataset, Params};
 use serde_json::Value;
 
 /// scikit-learn's `make_moons(200, noise=0.2, random_state=0)`, header `x,y,label`.
-pub const MOONS: &str = include_str!("../golden/moons200.csv");
+pub const MOONS: &str = include_str!("../../golden/moons200.csv");
 /// The tutorial's initial weights for hidden size 3.
-pub const INIT: &str = include_str!("../golden/init_h3.json");
+pub const INIT: &str = include_str!("../../golden/init_h3.json");
 
 /// The golden moons data set.
 pub fn moons() -> Dataset {

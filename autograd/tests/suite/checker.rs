@@ -1,6 +1,6 @@
 //! The gradient checker itself: it must reject a wrong rule, point at it, and accept a right one.
 
-mod common;
+use crate::common;
 
 use autograd::gradcheck::{CheckedAt, GradcheckMode};
 use autograd::{CustomOp, GradcheckOptions, Tensor, Var, gradcheck};

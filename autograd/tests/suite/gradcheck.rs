@@ -1,6 +1,6 @@
 //! Every primitive's backward rule against central finite differences, one op per test.
 
-mod common;
+use crate::common;
 
 use autograd::{Activation, Tape, Tensor, Var};
 use common::{away_from_zero, check, distinct, normal, positive, sine, weighted};

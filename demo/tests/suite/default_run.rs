@@ -1,6 +1,6 @@
 //! The default run (no subcommand) reproduces the tutorial: six figures and a summary.
 
-mod common;
+use crate::common;
 
 use common::{assert_valid_png, demo_ok};
 

@@ -1,15 +1,15 @@
 //! The tutorial's own numpy trajectories, reproduced loss by loss and weight by weight.
 
-mod common;
+use crate::common;
 
 use common::{INIT, golden_params, moons};
 use nn::train::{TrainConfig, train};
 use nn::{Activation, Mlp, OptimizerKind, Reduction};
 
-const LOSSES_LR_0_01: &str = include_str!("golden/numpy_losses_h3_lr0.01.csv");
-const AFTER_1500_LR_0_01: &str = include_str!("golden/after1500_h3_lr0.01.json");
-const LOSSES_LR_0_002: &str = include_str!("golden/numpy_losses_h3_lr0.002.csv");
-const AFTER_20000_LR_0_002: &str = include_str!("golden/after20000_h3_lr0.002.json");
+const LOSSES_LR_0_01: &str = include_str!("../golden/numpy_losses_h3_lr0.01.csv");
+const AFTER_1500_LR_0_01: &str = include_str!("../golden/after1500_h3_lr0.01.json");
+const LOSSES_LR_0_002: &str = include_str!("../golden/numpy_losses_h3_lr0.002.csv");
+const AFTER_20000_LR_0_002: &str = include_str!("../golden/after20000_h3_lr0.002.json");
 
 const TOLERANCE: f64 = 1e-9;
 

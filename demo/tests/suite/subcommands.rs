@@ -1,6 +1,6 @@
 //! Each subcommand run end to end through the built binary, on small data and few passes.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Gradients of gradients: every op's recorded backward differentiated again, and Hessians by hand.
 
-mod common;
+use crate::common;
 
 use autograd::higher::{grad, hessian, hessian_vector_product};
 use autograd::{Activation, Tape, Tensor, Var};

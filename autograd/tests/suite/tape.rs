@@ -1,6 +1,6 @@
 //! The reverse walk as a whole: fan-out, repeat calls, constants, intermediates, seeds, reuse and stability.
 
-mod common;
+use crate::common;
 
 use autograd::{Tape, Tensor};
 use common::{check, max_difference, normal, weighted};

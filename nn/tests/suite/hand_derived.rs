@@ -13,7 +13,7 @@
 //! These tests evaluate those formulas with plain loops and compare them with the gradients
 //! that backward derives from nn's forward pass alone (docs/BACKPROP.md maps one onto the other).
 
-mod common;
+use crate::common;
 
 use autograd::{Tape, Tensor};
 use common::{INIT, golden_params, moons};

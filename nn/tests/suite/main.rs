@@ -1,0 +1,10 @@
+//! The nn crate's integration tests, one binary (each module below was its own test file).
+
+mod common;
+mod checkpoint;
+mod golden;
+mod gradcheck;
+mod hand_derived;
+mod robust_checkpoint;
+mod stability;
+mod train;
