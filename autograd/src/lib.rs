@@ -42,6 +42,7 @@
 pub mod anomaly;
 mod backward;
 mod calc;
+pub mod cases;
 mod fastmath;
 pub mod gradcheck;
 mod gradients;

@@ -1,9 +1,10 @@
 //! The matrix product, with numpy's conventions for rank-1 operands.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{Domain, OpCase};
 use crate::shape::Shape;
-use crate::tape::Inputs;
+use crate::tensor::Tensor;
 use crate::var::Var;
 use std::panic::Location;
 
@@ -13,6 +14,8 @@ impl<'t> Var<'t> {
     /// Rank-2 operands give `[m, k] · [k, n] → [m, n]`. As in numpy, a rank-1 left operand is a
     /// row vector and a rank-1 right operand a column vector, and the added dimension is removed
     /// from the result: `[k] · [k, n] → [n]`, `[m, k] · [k] → [m]`, `[k] · [k] → []`.
+    ///
+    /// Backward: `dL/dA = dL/dY · Bᵀ`, `dL/dB = Aᵀ · dL/dY`.
     ///
     /// # Panics
     /// If an operand has rank 0 or above 2, or the inner dimensions differ; the message names
@@ -36,11 +39,7 @@ impl<'t> Var<'t> {
             fail(format!("inner dimensions {inner_a} and {inner_b} differ"));
         }
         match (a.rank(), b.rank()) {
-            (2, 2) => {
-                let value = self.value().matmul(&other.value());
-                self.tape
-                    .record(Op::MatMul, Inputs::Two([self.id, other.id]), value)
-            }
+            (2, 2) => Var::apply(MatMul, [self, other]),
             (1, 2) => self
                 .reshape([1, inner_a])
                 .matmul(other)
@@ -56,19 +55,43 @@ impl<'t> Var<'t> {
     }
 }
 
-/// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
-///
-/// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
-/// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    a: &C::V,
-    b: &C::V,
-    grad_y: &C::V,
-    needs: [bool; 2],
-) -> [Option<C::V>; 2] {
-    [
-        needs[0].then(|| c.matmul_nt(grad_y, b)),
-        needs[1].then(|| c.matmul_tn(a, grad_y)),
-    ]
+/// `Y = A · B` for rank-2 `A` and `B`.
+#[derive(Clone)]
+pub(crate) struct MatMul;
+
+impl Primitive for MatMul {
+    const NAME: &'static str = "matmul";
+    const SAVES: Saves = Saves::INPUTS;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].matmul(inputs[1])
+    }
+
+    /// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
+    ///
+    /// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
+    /// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.matmul_nt(g, &saved.input(1)));
+        grads.set(1, || c.matmul_tn(&saved.input(0), g));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        vec![
+            OpCase::new(Self::NAME, "[3, 4]·[4, 2]", &[(&[3, 4], n), (&[4, 2], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[1, 5]·[5, 1]", &[(&[1, 5], n), (&[5, 1], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[4]·[4, 3]", &[(&[4], n), (&[4, 3], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[2, 4]·[4]", &[(&[2, 4], n), (&[4], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[4]·[4]", &[(&[4], n), (&[4], n)], |v| v[0].matmul(v[1])),
+        ]
+    }
 }
