@@ -4,7 +4,7 @@ use super::Calc;
 use crate::ops::{CustomOp, Primitive, Slope};
 use crate::shape::Shape;
 use crate::tape::{Node, NodeId};
-use crate::tensor::{Layout, Tensor, sums_columns_as_sum_to};
+use crate::tensor::{Tensor, sums_columns_as_sum_to};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -82,14 +82,8 @@ impl<'a> Calc for Eager<'a> {
         grads.into_iter().map(|grad| Some(owned(grad))).collect()
     }
 
-    // Performance only: the same numbers as the shorthands' defaults, without copies.
+    // Performance only: the same numbers as the shorthand's default, without a copy.
 
-    fn matmul_nt(&self, a: &Value<'a>, b: &Value<'a>) -> Value<'a> {
-        owned(a.matmul_with(Layout::AsIs, b, Layout::Transposed))
-    }
-    fn matmul_tn(&self, a: &Value<'a>, b: &Value<'a>) -> Value<'a> {
-        owned(a.matmul_with(Layout::Transposed, b, Layout::AsIs))
-    }
     fn reshape(&self, a: &Value<'a>, shape: Shape) -> Value<'a> {
         owned(a.clone().into_owned().reshape(shape))
     }

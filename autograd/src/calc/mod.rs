@@ -33,7 +33,7 @@ use crate::ops::transpose::Transpose;
 use crate::ops::{CustomOp, Primitive, Slope};
 use crate::shape::Shape;
 use crate::tape::NodeId;
-use crate::tensor::Tensor;
+use crate::tensor::{Layout, Tensor};
 use std::sync::Arc;
 
 /// The operations a backward rule may use, over values of type `Self::V`.
@@ -116,16 +116,21 @@ pub(crate) trait Calc: Sized {
     fn exp(&self, a: &Self::V) -> Self::V {
         self.apply(Exp, [a])
     }
-    fn matmul(&self, a: &Self::V, b: &Self::V) -> Self::V {
-        self.apply(MatMul, [a, b])
-    }
-    /// `a · bᵀ`; eager mode reads `b` transposed without copying it (same numbers).
+    /// `a · bᵀ` (the product reads `b` transposed, without copying it).
     fn matmul_nt(&self, a: &Self::V, b: &Self::V) -> Self::V {
-        self.matmul(a, &self.transpose(b))
+        let op = MatMul {
+            a: Layout::AsIs,
+            b: Layout::Transposed,
+        };
+        self.apply(op, [a, b])
     }
-    /// `aᵀ · b`; eager mode reads `a` transposed without copying it (same numbers).
+    /// `aᵀ · b` (the product reads `a` transposed, without copying it).
     fn matmul_tn(&self, a: &Self::V, b: &Self::V) -> Self::V {
-        self.matmul(&self.transpose(a), b)
+        let op = MatMul {
+            a: Layout::Transposed,
+            b: Layout::AsIs,
+        };
+        self.apply(op, [a, b])
     }
     fn transpose(&self, a: &Self::V) -> Self::V {
         self.apply(Transpose, [a])

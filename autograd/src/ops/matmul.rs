@@ -4,7 +4,7 @@ use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
 use crate::shape::Shape;
-use crate::tensor::Tensor;
+use crate::tensor::{Layout, Tensor};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -39,7 +39,7 @@ impl<'t> Var<'t> {
             fail(format!("inner dimensions {inner_a} and {inner_b} differ"));
         }
         match (a.rank(), b.rank()) {
-            (2, 2) => Var::apply(MatMul, [self, other]),
+            (2, 2) => Var::apply(MatMul::PLAIN, [self, other]),
             (1, 2) => self
                 .reshape([1, inner_a])
                 .matmul(other)
@@ -55,25 +55,73 @@ impl<'t> Var<'t> {
     }
 }
 
-/// `Y = A · B` for rank-2 `A` and `B`.
+/// `Y = op_a(A) · op_b(B)` for rank-2 `A` and `B`, each read as stored or transposed (the
+/// public method records [`MatMul::PLAIN`]; the rules of products record the transposed forms,
+/// which the kernel reads without copying).
 #[derive(Clone)]
-pub(crate) struct MatMul;
+pub(crate) struct MatMul {
+    pub(crate) a: Layout,
+    pub(crate) b: Layout,
+}
+
+impl MatMul {
+    /// `A · B`.
+    pub(crate) const PLAIN: MatMul = MatMul {
+        a: Layout::AsIs,
+        b: Layout::AsIs,
+    };
+}
+
+/// The other layout: the transpose of a transpose is the matrix as stored.
+fn flip(layout: Layout) -> Layout {
+    match layout {
+        Layout::AsIs => Layout::Transposed,
+        Layout::Transposed => Layout::AsIs,
+    }
+}
 
 impl Primitive for MatMul {
     const NAME: &'static str = "matmul";
     const SAVES: Saves = Saves::INPUTS;
 
+    fn parameters(&self) -> String {
+        let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
+        if self.a == Layout::AsIs && self.b == Layout::AsIs {
+            return String::new();
+        }
+        format!("a{} · b{}", mark(self.a), mark(self.b))
+    }
+
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
-        inputs[0].matmul(inputs[1])
+        inputs[0].matmul_with(self.a, inputs[1], self.b)
     }
 
     /// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
     ///
     /// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
     /// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
+    ///
+    /// With transposed operands, `Y = A' · B'` for `A' = op_a(A)`, `B' = op_b(B)`, the same
+    /// rule gives `dL/dA'` and `dL/dB'`, transposed back where the operand was read transposed:
+    /// `dL/dA = dL/dY · B'ᵀ`, or `B' · dL/dYᵀ` when `A' = Aᵀ`; `dL/dB = A'ᵀ · dL/dY`, or
+    /// `dL/dYᵀ · A'` when `B' = Bᵀ`. Each is a product of this op in other layouts.
     fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
-        grads.set(0, || c.matmul_nt(g, &saved.input(1)));
-        grads.set(1, || c.matmul_tn(&saved.input(0), g));
+        let (la, lb) = (self.a, self.b);
+        let (t, plain) = (Layout::Transposed, Layout::AsIs);
+        grads.set(0, || {
+            let b = saved.input(1);
+            match la {
+                Layout::AsIs => c.apply(MatMul { a: plain, b: flip(lb) }, [g, &b]),
+                Layout::Transposed => c.apply(MatMul { a: lb, b: t }, [&b, g]),
+            }
+        });
+        grads.set(1, || {
+            let a = saved.input(0);
+            match lb {
+                Layout::AsIs => c.apply(MatMul { a: flip(la), b: plain }, [&a, g]),
+                Layout::Transposed => c.apply(MatMul { a: t, b: la }, [g, &a]),
+            }
+        });
     }
 
     fn cases() -> Vec<OpCase> {
@@ -92,6 +140,22 @@ impl Primitive for MatMul {
                 v[0].matmul(v[1])
             }),
             OpCase::new(Self::NAME, "[4]·[4]", &[(&[4], n), (&[4], n)], |v| v[0].matmul(v[1])),
+            OpCase::new(Self::NAME, "[3, 4]·[2, 4]ᵀ", &[(&[3, 4], n), (&[2, 4], n)], |v| {
+                let op = MatMul { a: Layout::AsIs, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[4, 3]ᵀ·[4, 2]", &[(&[4, 3], n), (&[4, 2], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::AsIs };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[4, 3]ᵀ·[2, 4]ᵀ", &[(&[4, 3], n), (&[2, 4], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[5, 1]ᵀ·[5, 1]", &[(&[5, 1], n), (&[5, 1], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::AsIs };
+                Var::apply(op, [v[0], v[1]])
+            }),
         ]
     }
 }

@@ -23,7 +23,7 @@ fn assert_names(message: &str, expected: &[&str], line: u32) {
     for piece in expected {
         assert!(message.contains(piece), "{message:?} lacks {piece:?}");
     }
-    let location = format!("autograd/tests/misuse.rs:{line}:");
+    let location = format!("{}:{line}:", file!());
     assert!(
         message.contains(&location),
         "{message:?} lacks {location:?}"
@@ -391,7 +391,7 @@ impl autograd::CustomOp for Doubling {
 
 #[test]
 #[should_panic(
-    expected = "backward_graph: custom op `doubling` (recorded at autograd/tests/misuse.rs:"
+    expected = "backward_graph: custom op `doubling` (recorded at autograd/tests/suite/misuse.rs:"
 )]
 fn backward_graph_through_a_custom_op_without_a_recorded_rule_panics() {
     let tape = Tape::new();
