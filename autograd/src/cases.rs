@@ -164,37 +164,6 @@ pub fn all() -> Vec<OpCase> {
     crate::ops::all_cases()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_registered_op_has_a_case_and_every_case_runs() {
-        let cases = all();
-        for &name in crate::ops::NAMES {
-            assert!(
-                cases.iter().any(|case| case.op == name),
-                "no case for {name}"
-            );
-        }
-        let tape = crate::Tape::new();
-        for case in &cases {
-            let vars: Vec<Var<'_>> = case.sample(1).into_iter().map(|x| tape.var(x)).collect();
-            let y = (case.apply)(&vars);
-            assert!(y.value().data().iter().all(|v| v.is_finite()), "{case:?}");
-        }
-    }
-
-    #[test]
-    fn fill_from_uses_every_point_and_only_those() {
-        let t = fill_from(Shape::new(&[64]), &[1.0, 2.0, 3.0], 5);
-        for point in [1.0, 2.0, 3.0] {
-            assert!(t.data().contains(&point));
-        }
-        assert!(t.data().iter().all(|v| [1.0, 2.0, 3.0].contains(v)));
-    }
-}
-
 /// Shape pairs for binary elementwise ops: equal shapes, a row broadcast either way, an outer
 /// product, rank 0 with a matrix either way, two rank-0 values, and rank 3 with rank 2.
 const BROADCAST_PAIRS: &[(&[usize], &[usize])] = &[
@@ -256,4 +225,35 @@ pub(crate) fn slope(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_op_has_a_case_and_every_case_runs() {
+        let cases = all();
+        for &name in crate::ops::NAMES {
+            assert!(
+                cases.iter().any(|case| case.op == name),
+                "no case for {name}"
+            );
+        }
+        let tape = crate::Tape::new();
+        for case in &cases {
+            let vars: Vec<Var<'_>> = case.sample(1).into_iter().map(|x| tape.var(x)).collect();
+            let y = (case.apply)(&vars);
+            assert!(y.value().data().iter().all(|v| v.is_finite()), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn fill_from_uses_every_point_and_only_those() {
+        let t = fill_from(Shape::new(&[64]), &[1.0, 2.0, 3.0], 5);
+        for point in [1.0, 2.0, 3.0] {
+            assert!(t.data().contains(&point));
+        }
+        assert!(t.data().iter().all(|v| [1.0, 2.0, 3.0].contains(v)));
+    }
 }
