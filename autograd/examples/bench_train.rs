@@ -327,8 +327,8 @@ fn run(options: &Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    autograd::retain_freed_memory();
-    autograd::enlist_this_thread_for_kernels();
+    autograd::runtime::retain_freed_memory();
+    autograd::runtime::enlist_this_thread_for_kernels();
     let result = parse_options().and_then(|options| run(&options));
     match result {
         Ok(()) => ExitCode::SUCCESS,

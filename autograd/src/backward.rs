@@ -2,7 +2,6 @@
 
 use crate::calc::{Eager, Recording};
 use crate::gradients::{GradVars, Gradients};
-use crate::ops;
 use crate::tensor::Tensor;
 use crate::var::Var;
 use std::borrow::Cow;
@@ -59,9 +58,8 @@ impl<'t> Var<'t> {
             };
             let inputs = node.inputs.as_slice();
             let calc = Eager::new(&nodes);
-            ops::backward(
+            node.op.backward(
                 &calc,
-                &node.op,
                 inputs,
                 crate::tape::NodeId(index),
                 &Cow::Borrowed(&grad),
@@ -126,9 +124,8 @@ impl<'t> Var<'t> {
                 continue;
             };
             let inputs = inputs.as_slice();
-            ops::backward(
+            op.backward(
                 &calc,
-                &op,
                 inputs,
                 crate::tape::NodeId(index),
                 &grad,

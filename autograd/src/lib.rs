@@ -25,9 +25,13 @@
 //! assert!(grads.get(x).is_none());          // constants take none
 //! ```
 //!
-//! Backward rules are written once, against a small internal arithmetic, and serve two modes:
-//! the plain [`Var::backward`] on tensors, and [`Var::backward_graph`], which records the backward
-//! pass on the tape so that gradients can themselves be differentiated (see [`higher`]).
+//! Each op's backward rule is written once, in the op's own file, against a small internal
+//! arithmetic, and serves two modes: the plain [`Var::backward`] on tensors, and
+//! [`Var::backward_graph`], which records the backward pass on the tape so that gradients can
+//! themselves be differentiated (see [`higher`]). Every `Var` method's documentation states its
+//! rule (`tanh`: `dL/dx = dL/dy ⊙ (1 − y²)`). Where a rule needs a fused kernel for speed it
+//! calls a named derivative op (`tanh_backward`, `relu_backward`, `log_softmax_backward`, ...)
+//! that has a rule of its own, so both modes compute the same numbers, bit for bit.
 //!
 //! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Four fused ops
 //! exist for speed, each exactly a composition of fine ones and each with its own documented
@@ -35,13 +39,23 @@
 //! hidden layer), [`Var::softmax_cross_entropy`] (whose rule is the tutorial's
 //! `probs − onehot`) and [`Var::sum_squares`] (`Σ x²`, the L2 penalty's norm).
 //!
-//! [`gradcheck()`] compares any function's gradients with finite differences.
+//! [`gradcheck()`] compares any function's gradients with finite differences; [`cases`] is the
+//! table of test cases every op declares, which drives the engine's own test suites.
+//!
+//! # Further reading
+//! - `docs/BACKPROP.md` in the repository derives the tutorial's hand-written gradients
+//!   (`delta3`, `delta2`, `dW1`, ...) rule by rule from these ops.
+//! - The examples in `autograd/examples/`: `scalar_gradients` (first steps),
+//!   `gradcheck_your_function` (checking a function or a custom op), `newton_logistic`
+//!   (Hessians and second order) and `bench_train` (a timed training step).
+//! - [`runtime`] holds the process-wide settings for speed and memory.
 
 #![warn(missing_docs)]
 
 pub mod anomaly;
 mod backward;
 mod calc;
+pub mod cases;
 mod fastmath;
 pub mod gradcheck;
 mod gradients;
@@ -51,6 +65,7 @@ mod memory;
 pub mod node_check;
 mod ops;
 mod parallel;
+pub mod runtime;
 mod shape;
 mod tape;
 mod tensor;
@@ -60,10 +75,8 @@ pub use anomaly::{Anomaly, AnomalyPhase};
 pub use gradcheck::{GradcheckOptions, GradcheckReport, assert_gradcheck, gradcheck};
 pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};
-pub use memory::{release_pooled_storage, retain_freed_memory};
 pub use node_check::{NodeCheckReport, check_nodes};
 pub use ops::CustomOp;
-pub use parallel::enlist_this_thread_for_kernels;
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
 pub use tensor::{Activation, Layout, Tensor};

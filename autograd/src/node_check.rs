@@ -1,7 +1,6 @@
 //! "Which op is wrong?": each recorded node's backward rule checked alone against finite differences.
 
 use crate::gradcheck::{GradcheckOptions, GradcheckReport, gradcheck};
-use crate::ops::replay;
 use crate::tape::NodeId;
 use crate::tensor::Tensor;
 use crate::var::Var;
@@ -104,7 +103,7 @@ pub fn check_nodes(output: Var<'_>, options: &GradcheckOptions) -> NodeCheckRepo
         let report = gradcheck(
             |vars| {
                 let weights = vars[0].tape().constant(weights.clone());
-                (replay(&op, vars, output_shape) * weights).sum()
+                (op.replay(vars) * weights).sum()
             },
             &inputs,
             &options,

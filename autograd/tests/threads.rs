@@ -1,7 +1,8 @@
 //! Enlisting the calling thread in the kernel pool (its own test binary: it sets up the
 //! process-wide pool, which the other tests must not see).
 
-use autograd::{Tape, Tensor, enlist_this_thread_for_kernels};
+use autograd::runtime::enlist_this_thread_for_kernels;
+use autograd::{Tape, Tensor};
 
 /// A `[rows, cols]` matrix of small integers, whose products are exact in any summation order.
 fn integers(rows: usize, cols: usize, seed: usize) -> Tensor {

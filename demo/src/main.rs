@@ -16,8 +16,8 @@ use demo::{commands, moons, plot};
 
 fn main() -> ExitCode {
     // Large data sets free and reallocate big tensors every pass: keep the pages for reuse.
-    autograd::retain_freed_memory();
-    autograd::enlist_this_thread_for_kernels();
+    autograd::runtime::retain_freed_memory();
+    autograd::runtime::enlist_this_thread_for_kernels();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,

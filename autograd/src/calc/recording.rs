@@ -1,7 +1,7 @@
 //! `Recording`: backward rules evaluated as ordinary ops on the tape, so gradients are `Var`s.
 
 use super::Calc;
-use crate::ops::CustomOp;
+use crate::ops::{CustomOp, Primitive};
 use crate::shape::Shape;
 use crate::tape::{NodeId, Tape};
 use crate::tensor::Tensor;
@@ -28,87 +28,11 @@ impl<'t> Calc for Recording<'t> {
     fn shape(&self, v: &Var<'t>) -> Shape {
         v.shape()
     }
-    fn sub(&self, a: &Var<'t>, b: &Var<'t>) -> Var<'t> {
-        *a - *b
-    }
-    fn mul(&self, a: &Var<'t>, b: &Var<'t>) -> Var<'t> {
-        *a * *b
-    }
-    fn div(&self, a: &Var<'t>, b: &Var<'t>) -> Var<'t> {
-        *a / *b
-    }
-    fn neg(&self, a: &Var<'t>) -> Var<'t> {
-        -*a
-    }
-    fn scale(&self, a: &Var<'t>, factor: f64) -> Var<'t> {
-        *a * factor
-    }
-    fn add_scalar(&self, a: &Var<'t>, term: f64) -> Var<'t> {
-        *a + term
-    }
-    fn powf(&self, a: &Var<'t>, exponent: f64) -> Var<'t> {
-        a.powf(exponent)
-    }
-    fn exp(&self, a: &Var<'t>) -> Var<'t> {
-        a.exp()
-    }
-    fn matmul(&self, a: &Var<'t>, b: &Var<'t>) -> Var<'t> {
-        a.matmul(*b)
-    }
-    fn transpose(&self, a: &Var<'t>) -> Var<'t> {
-        a.transpose()
-    }
-    fn reshape(&self, a: &Var<'t>, shape: Shape) -> Var<'t> {
-        a.reshape(shape)
-    }
-    fn broadcast_to(&self, a: &Var<'t>, shape: Shape) -> Var<'t> {
-        if a.shape() == shape {
-            return *a;
-        }
-        a.broadcast_to(shape)
-    }
-    fn sum_to(&self, a: &Var<'t>, shape: Shape) -> Var<'t> {
-        if a.shape() == shape {
-            return *a;
-        }
-        a.sum_to(shape)
-    }
-    fn sum_axis(&self, a: &Var<'t>, axis: usize, keepdim: bool) -> Var<'t> {
-        a.sum_axis(axis, keepdim)
-    }
-    fn pick(&self, a: &Var<'t>, indices: &Arc<[usize]>) -> Var<'t> {
-        a.pick_shared(indices.clone())
-    }
-    fn scatter(&self, a: &Var<'t>, indices: &Arc<[usize]>, columns: usize) -> Var<'t> {
-        a.scatter_shared(indices.clone(), columns)
+    fn apply<P: Primitive, const N: usize>(&self, op: P, operands: [&Var<'t>; N]) -> Var<'t> {
+        Var::apply(op, operands.map(|operand| *operand))
     }
     fn concat(&self, parts: &[Var<'t>], axis: usize) -> Var<'t> {
         Var::concat(parts, axis)
-    }
-    fn slice(&self, a: &Var<'t>, axis: usize, start: usize, len: usize) -> Var<'t> {
-        a.slice(axis, start, len)
-    }
-    fn fused_slope(
-        &self,
-        a: &Var<'t>,
-        grad: &Var<'t>,
-        _fused: impl Fn(f64, f64) -> f64 + Sync,
-        composed: impl FnOnce(&Self, &Var<'t>, &Var<'t>) -> Var<'t>,
-        sum_shape: Option<Shape>,
-    ) -> (Var<'t>, Option<Var<'t>>) {
-        let result = composed(self, a, grad);
-        (result, sum_shape.map(|shape| self.sum_to(&result, shape)))
-    }
-    fn fused<const N: usize>(
-        &self,
-        operands: [&Var<'t>; N],
-        _kernel: impl FnOnce([&Tensor; N]) -> Tensor,
-        composed: impl FnOnce(&Self, [&Var<'t>; N]) -> Var<'t>,
-    ) -> Var<'t> {
-        composed(self, operands)
-    }
-    fn softmax(&self, a: &Var<'t>, axis: usize) -> Var<'t> {
-        a.softmax(axis)
     }
     fn constant_from(&self, a: &Var<'t>, make: impl FnOnce(&Tensor) -> Tensor) -> Var<'t> {
         let value = make(&a.value());
@@ -116,6 +40,9 @@ impl<'t> Calc for Recording<'t> {
     }
     fn constant(&self, value: Tensor) -> Var<'t> {
         self.tape.constant(value)
+    }
+    fn kept(&self, _output: NodeId) -> Option<Var<'t>> {
+        None
     }
     fn custom_backward(
         &self,

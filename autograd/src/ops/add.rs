@@ -1,76 +1,48 @@
-//! Addition, subtraction and negation (with broadcasting), and their operators.
+//! `a + b`, elementwise with numpy's broadcasting.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{self, Domain, OpCase};
+use crate::tensor::Tensor;
 use crate::var::Var;
-use std::ops::{Add, Neg, Sub};
 
-impl<'t> Add for Var<'t> {
+impl<'t> std::ops::Add for Var<'t> {
     type Output = Var<'t>;
 
     /// `a + b` elementwise, broadcasting by numpy's rules.
     ///
-    /// # Panics
-    /// If the shapes do not broadcast.
-    #[track_caller]
-    fn add(self, other: Var<'t>) -> Var<'t> {
-        self.record_binary(other, Op::Add, |a, b| a + b)
-    }
-}
-
-impl<'t> Sub for Var<'t> {
-    type Output = Var<'t>;
-
-    /// `a − b` elementwise, broadcasting by numpy's rules.
+    /// Backward: `dL/da = sum_to(dL/dy, shape a)`, `dL/db = sum_to(dL/dy, shape b)`.
     ///
     /// # Panics
-    /// If the shapes do not broadcast.
+    /// If the vars are on different tapes or their shapes do not broadcast.
     #[track_caller]
-    fn sub(self, other: Var<'t>) -> Var<'t> {
-        self.record_binary(other, Op::Sub, |a, b| a - b)
+    fn add(self, other: Var<'t>) -> Var<'t> {
+        self.check_broadcast(&other, Add::NAME);
+        Var::apply(Add, [self, other])
     }
 }
 
-impl<'t> Neg for Var<'t> {
-    type Output = Var<'t>;
+/// `y = a + b`.
+#[derive(Clone)]
+pub(crate) struct Add;
 
-    /// `−x` elementwise.
-    #[track_caller]
-    fn neg(self) -> Var<'t> {
-        self.record_unary(Op::Neg, |x| -x)
+impl Primitive for Add {
+    const NAME: &'static str = "add";
+    const SAVES: Saves = Saves::NOTHING;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].zip_map(inputs[1], |a, b| a + b)
     }
-}
 
-/// For `y = a + b` (broadcast): `dL/da = sum_to(dL/dy, shape a)` and `dL/db = sum_to(dL/dy, shape b)`,
-/// since each element of `a` feeds every output element it was broadcast to, with slope 1.
-pub(crate) fn add_backward<C: Calc>(
-    c: &C,
-    a: &C::V,
-    b: &C::V,
-    grad_y: &C::V,
-    needs: [bool; 2],
-) -> [Option<C::V>; 2] {
-    [
-        needs[0].then(|| c.sum_to(grad_y, c.shape(a))),
-        needs[1].then(|| c.sum_to(grad_y, c.shape(b))),
-    ]
-}
+    /// For `y = a + b` (broadcast): `dL/da = sum_to(dL/dy, shape a)` and
+    /// `dL/db = sum_to(dL/dy, shape b)`: each element of `a` feeds every output element it was
+    /// broadcast to, with slope 1, so it collects all their gradients.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.sum_to(g, saved.shape(0)));
+        grads.set(1, || c.sum_to(g, saved.shape(1)));
+    }
 
-/// For `y = a − b` (broadcast): `dL/da = sum_to(dL/dy, shape a)` and `dL/db = −sum_to(dL/dy, shape b)`.
-pub(crate) fn sub_backward<C: Calc>(
-    c: &C,
-    a: &C::V,
-    b: &C::V,
-    grad_y: &C::V,
-    needs: [bool; 2],
-) -> [Option<C::V>; 2] {
-    [
-        needs[0].then(|| c.sum_to(grad_y, c.shape(a))),
-        needs[1].then(|| c.neg(&c.sum_to(grad_y, c.shape(b)))),
-    ]
-}
-
-/// For `y = −x`: `dL/dx = −dL/dy`.
-pub(crate) fn neg_backward<C: Calc>(c: &C, grad_y: &C::V) -> C::V {
-    c.neg(grad_y)
+    fn cases() -> Vec<OpCase> {
+        cases::broadcasting(Self::NAME, (Domain::Normal, Domain::Normal), |v| v[0] + v[1])
+    }
 }

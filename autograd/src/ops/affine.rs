@@ -1,9 +1,9 @@
 //! The affine map of a dense layer, `x · W + b`, as one op.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
-use crate::tape::Inputs;
-use crate::tensor::{Activation, is_bias_row};
+use crate::cases::{Domain, OpCase};
+use crate::tensor::{Activation, Tensor, is_bias_row};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -15,6 +15,8 @@ impl<'t> Var<'t> {
     /// It equals `self.matmul(weights) + bias` exactly, but it is one node and one pass over
     /// the output instead of two, and its backward rule reduces the gradient for the bias
     /// without first copying the gradient through an addition.
+    ///
+    /// Backward: `dL/dX = dL/dY · Wᵀ`, `dL/dW = Xᵀ · dL/dY`, `dL/db = Σᵢ dL/dY[i, :]`.
     ///
     /// ```
     /// use autograd::{Tape, Tensor};
@@ -79,35 +81,50 @@ impl<'t> Var<'t> {
                 .layer(weights, bias, activation)
                 .reshape([n]);
         }
-        let (x, w, b) = (self.value(), weights.value(), bias.value());
-        let (op, value) = match activation {
-            None => (Op::Affine, x.affine(&w, &b)),
-            Some(activation) => (Op::Dense { activation }, x.dense(&w, &b, activation)),
-        };
-        drop((x, w, b));
-        self.tape
-            .record(op, Inputs::Three([self.id, weights.id, bias.id]), value)
+        match activation {
+            None => Var::apply(Affine, [self, weights, bias]),
+            Some(activation) => Var::apply(super::dense::Dense { activation }, [self, weights, bias]),
+        }
     }
 }
 
-/// For `Y = X · W + b` (the row `b` added to every row of `X · W`):
-/// `dL/dX = dL/dY · Wᵀ`, `dL/dW = Xᵀ · dL/dY` and `dL/db = Σᵢ dL/dY[i, :]`.
-///
-/// The first two are the matrix product's rule; `b[j]` feeds every entry of column `j` with
-/// slope 1, so its gradient sums that column (`sum_to` brings it to b's shape, `[n]` or
-/// `[1, n]`). In the tutorial these are `delta2`'s first factor, `dW1 = Xᵀ · delta2` and
-/// `db1 = Σ delta2`.
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    x: &C::V,
-    w: &C::V,
-    b: &C::V,
-    grad_y: &C::V,
-    needs: [bool; 3],
-) -> [Option<C::V>; 3] {
-    [
-        needs[0].then(|| c.matmul_nt(grad_y, w)),
-        needs[1].then(|| c.matmul_tn(x, grad_y)),
-        needs[2].then(|| c.sum_to(grad_y, c.shape(b))),
-    ]
+/// `Y = X · W + b`, inputs `[X, W, b]`.
+#[derive(Clone)]
+pub(crate) struct Affine;
+
+impl Primitive for Affine {
+    const NAME: &'static str = "affine";
+    const SAVES: Saves = Saves::INPUTS;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].affine(inputs[1], inputs[2])
+    }
+
+    /// For `Y = X · W + b` (the row `b` added to every row of `X · W`):
+    /// `dL/dX = dL/dY · Wᵀ`, `dL/dW = Xᵀ · dL/dY` and `dL/db = Σᵢ dL/dY[i, :]`.
+    ///
+    /// The first two are the matrix product's rule; `b[j]` feeds every entry of column `j` with
+    /// slope 1, so its gradient sums that column (`sum_to` brings it to b's shape, `[n]` or
+    /// `[1, n]`). In the tutorial these are `delta2`'s first factor, `dW1 = Xᵀ · delta2` and
+    /// `db1 = Σ delta2`.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.matmul_nt(g, &saved.input(1)));
+        grads.set(1, || c.matmul_tn(&saved.input(0), g));
+        grads.set(2, || c.sum_to(g, saved.shape(2)));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        vec![
+            OpCase::new(Self::NAME, "[3, 4]·[4, 2] + [2]", &[(&[3, 4], n), (&[4, 2], n), (&[2], n)], |v| {
+                v[0].affine(v[1], v[2])
+            }),
+            OpCase::new(Self::NAME, "[3, 4]·[4, 2] + [1, 2]", &[(&[3, 4], n), (&[4, 2], n), (&[1, 2], n)], |v| {
+                v[0].affine(v[1], v[2])
+            }),
+            OpCase::new(Self::NAME, "[4]·[4, 3] + [3]", &[(&[4], n), (&[4, 3], n), (&[3], n)], |v| {
+                v[0].affine(v[1], v[2])
+            }),
+        ]
+    }
 }

@@ -1,15 +1,17 @@
-//! Joining vars along an axis (concat, stack) and cutting a range out of one (slice).
+//! Joining vars along an axis (`concat`, and `stack` built on it).
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{Domain, OpCase};
 use crate::shape::Shape;
-use crate::tape::Inputs;
 use crate::tensor::Tensor;
 use crate::var::Var;
 use std::panic::Location;
 
 impl<'t> Var<'t> {
     /// The vars joined along `axis`; all must have the same rank and agree on every other axis.
+    ///
+    /// Backward: `dL/dxᵢ` is the slice of `dL/dy` where `xᵢ` was placed.
     ///
     /// # Panics
     /// If `parts` is empty, they are on different tapes, or their shapes do not fit together.
@@ -29,18 +31,11 @@ impl<'t> Var<'t> {
                 panic!("concat: shapes {shapes:?} do not join along axis {axis} (at {at})");
             }
         }
-        let value = {
-            let values: Vec<_> = parts.iter().map(|part| part.value()).collect();
-            let refs: Vec<&Tensor> = values.iter().map(|value| &**value).collect();
-            Tensor::concat(&refs, axis)
-        };
-        let ids = parts.iter().map(|part| part.id).collect();
-        first
-            .tape
-            .record(Op::Concat { axis }, Inputs::Many(ids), value)
+        Var::apply_all(Concat { axis }, parts)
     }
 
-    /// The vars, of one shape, stacked along a new axis `axis` (numpy's `stack`).
+    /// The vars, of one shape, stacked along a new axis `axis` (numpy's `stack`): each is
+    /// reshaped with a unit axis there, then they are concatenated.
     ///
     /// # Panics
     /// If `parts` is empty, their shapes differ, or `axis` is above their rank.
@@ -63,75 +58,52 @@ impl<'t> Var<'t> {
             .collect();
         Var::concat(&lifted, axis)
     }
-
-    /// The `len` entries from `start` along `axis` (numpy's `x[..., start:start+len, ...]`).
-    ///
-    /// # Panics
-    /// If `axis` is not below the rank or the range does not fit in the axis.
-    #[track_caller]
-    pub fn slice(self, axis: usize, start: usize, len: usize) -> Var<'t> {
-        self.check_axis("slice", axis);
-        let shape = self.shape();
-        if start + len > shape.dims()[axis] {
-            panic!(
-                "slice: {start}..{} is out of range for axis {axis} of {shape} (at {})",
-                start + len,
-                Location::caller()
-            );
-        }
-        self.record_with(Op::Slice { axis, start }, |x| {
-            x.slice_axis(axis, start, len)
-        })
-    }
 }
 
-/// For `y = concat(x₁, …, xₙ)` along an axis: `dL/dxᵢ` is the slice of `dL/dy` where `xᵢ` was placed.
-pub(crate) fn concat_backward<C: Calc>(
-    c: &C,
-    grad_y: &C::V,
-    shapes: &[Shape],
-    axis: usize,
-    needs: &dyn Fn(usize) -> bool,
-) -> Vec<(usize, C::V)> {
-    let mut offset = 0;
-    let mut grads = Vec::new();
-    for (i, shape) in shapes.iter().enumerate() {
-        let len = shape.dims()[axis];
-        if needs(i) {
-            grads.push((i, c.slice(grad_y, axis, offset, len)));
-        }
-        offset += len;
-    }
-    grads
+/// `y = concat(x₁, …, xₙ)` along `axis`.
+#[derive(Clone)]
+pub(crate) struct Concat {
+    pub(crate) axis: usize,
 }
 
-/// For `y = x[start:start+len]` along an axis: `dL/dx` is `dL/dy` in that range and 0 elsewhere,
-/// built as the concatenation `[0, dL/dy, 0]` (so that it, too, can be recorded and differentiated).
-pub(crate) fn slice_backward<C: Calc>(
-    c: &C,
-    x: &C::V,
-    grad_y: &C::V,
-    axis: usize,
-    start: usize,
-) -> C::V {
-    let x_shape = c.shape(x);
-    let len = c.shape(grad_y).dims()[axis];
-    let after = x_shape.dims()[axis] - start - len;
-    let zeros = |count: usize| {
-        let mut dims = x_shape.dims().to_vec();
-        dims[axis] = count;
-        c.constant(Tensor::zeros(dims))
-    };
-    let mut parts = Vec::with_capacity(3);
-    if start > 0 {
-        parts.push(zeros(start));
+impl Primitive for Concat {
+    const NAME: &'static str = "concat";
+    const SAVES: Saves = Saves::NOTHING;
+
+    fn parameters(&self) -> String {
+        format!("axis={}", self.axis)
     }
-    parts.push(grad_y.clone());
-    if after > 0 {
-        parts.push(zeros(after));
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        Tensor::concat(inputs, self.axis)
     }
-    if parts.len() == 1 {
-        return grad_y.clone();
+
+    /// For `y = concat(x₁, …, xₙ)` along an axis: `dL/dxᵢ` is the slice of `dL/dy` where `xᵢ`
+    /// was placed.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        let mut offset = 0;
+        for i in 0..saved.count() {
+            let len = saved.shape(i).dims()[self.axis];
+            grads.set(i, || c.slice(g, self.axis, offset, len));
+            offset += len;
+        }
     }
-    c.concat(&parts, axis)
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        vec![
+            OpCase::new(Self::NAME, "[2, 3] and [1, 3] on axis 0", &[(&[2, 3], n), (&[1, 3], n)], |v| {
+                Var::concat(v, 0)
+            }),
+            OpCase::new(
+                Self::NAME,
+                "[2, 1], [2, 3] and [2, 2] on axis 1",
+                &[(&[2, 1], n), (&[2, 3], n), (&[2, 2], n)],
+                |v| Var::concat(v, 1),
+            ),
+            OpCase::new(Self::NAME, "stack of two [3] on axis 1", &[(&[3], n), (&[3], n)], |v| {
+                Var::stack(v, 1)
+            }),
+        ]
+    }
 }

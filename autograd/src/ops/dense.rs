@@ -1,8 +1,12 @@
 //! A dense layer, `activation(x · W + b)`, as one op.
 
-use super::{affine, sigmoid, tanh_relu};
+use super::relu_backward::ReluBackward;
+use super::sigmoid_backward::SigmoidBackward;
+use super::tanh_backward::TanhBackward;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
-use crate::tensor::Activation;
+use crate::cases::{Domain, OpCase};
+use crate::tensor::{Activation, Tensor};
 use crate::var::Var;
 
 impl<'t> Var<'t> {
@@ -15,6 +19,9 @@ impl<'t> Var<'t> {
     /// the tape (on a 100,000-example batch with 64 hidden units, 51 MB less per step), and the
     /// product applies the activation to each block of its output while it is still in cache
     /// (see [`Tensor::dense`](crate::Tensor::dense)) instead of in a second pass.
+    ///
+    /// Backward: `dL/dZ = dL/dY ⊙ act'(Z)` from the output (`1 − Y²`, `Y ⊙ (1 − Y)` or
+    /// `[Y > 0]`), then `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`, `dL/db = Σᵢ dL/dZ[i, :]`.
     ///
     /// ```
     /// use autograd::{Activation, Tape, Tensor};
@@ -37,27 +44,56 @@ impl<'t> Var<'t> {
     }
 }
 
-/// For `Y = act(Z)`, `Z = X · W + b`: first `dL/dZ = dL/dY ⊙ act'(Z)`, from the saved output
-/// `Y` as the activation's own rule takes it (`1 − Y²` for tanh, `Y ⊙ (1 − Y)` for the
-/// sigmoid, `[Y > 0]` for relu, which is `[Z > 0]`), then the affine map's rule with `dL/dZ`:
-/// `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`, `dL/db = Σᵢ dL/dZ[i, :]`. In the tutorial,
-/// `dL/dZ` of the hidden layer is `delta2`. For a bias of shape `[n]`, `n > 1`, eager mode sums
-/// `dL/db` while it writes `dL/dZ` (see [`Calc::fused_slope`]).
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    [x, w, b]: [&C::V; 3],
-    y: &C::V,
-    grad_y: &C::V,
-    activation: Activation,
-    needs: [bool; 3],
-) -> [Option<C::V>; 3] {
-    let bias_shape = needs[2].then(|| c.shape(b));
-    let (grad_z, grad_b) = match activation {
-        Activation::Tanh => tanh_relu::tanh_backward(c, y, grad_y, bias_shape),
-        Activation::Sigmoid => sigmoid::backward(c, y, grad_y, bias_shape),
-        // relu's rule masks by its input's sign; the output has the same sign pattern.
-        Activation::Relu => tanh_relu::relu_backward(c, y, grad_y, bias_shape),
-    };
-    let [grad_x, grad_w, _] = affine::backward(c, x, w, b, &grad_z, [needs[0], needs[1], false]);
-    [grad_x, grad_w, grad_b]
+/// `Y = act(X · W + b)`, inputs `[X, W, b]`.
+#[derive(Clone)]
+pub(crate) struct Dense {
+    pub(crate) activation: Activation,
+}
+
+impl Primitive for Dense {
+    const NAME: &'static str = "dense";
+    const SAVES: Saves = Saves::INPUTS_AND_OUTPUT;
+
+    fn parameters(&self) -> String {
+        self.activation.to_string()
+    }
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].dense(inputs[1], inputs[2], self.activation)
+    }
+
+    /// For `Y = act(Z)`, `Z = X · W + b`: first `dL/dZ = dL/dY ⊙ act'(Z)`, from the saved output
+    /// `Y` through the activation's derivative op (`tanh_backward`: `1 − Y²`;
+    /// `sigmoid_backward`: `Y ⊙ (1 − Y)`; `relu_backward`: `[Y > 0]`, which is `[Z > 0]`), then
+    /// the affine map's rule with `dL/dZ`: `dL/dX = dL/dZ · Wᵀ`, `dL/dW = Xᵀ · dL/dZ`,
+    /// `dL/db = Σᵢ dL/dZ[i, :]`. In the tutorial, `dL/dZ` of the hidden layer is `delta2`.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        let y = saved.output();
+        let bias_shape = grads.needs(2).then(|| saved.shape(2));
+        let (grad_z, grad_b) = match self.activation {
+            Activation::Tanh => c.slope_and_sum(TanhBackward, &y, g, bias_shape),
+            Activation::Sigmoid => c.slope_and_sum(SigmoidBackward, &y, g, bias_shape),
+            Activation::Relu => c.slope_and_sum(ReluBackward, &y, g, bias_shape),
+        };
+        grads.set(0, || c.matmul_nt(&grad_z, &saved.input(1)));
+        grads.set(1, || c.matmul_tn(&saved.input(0), &grad_z));
+        if let Some(grad_b) = grad_b {
+            grads.set(2, || grad_b);
+        }
+    }
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        let inputs: &[(&[usize], Domain)] = &[(&[3, 4], n), (&[4, 2], n), (&[2], n)];
+        vec![
+            OpCase::new(Self::NAME, "tanh", inputs, |v| v[0].dense(v[1], v[2], Activation::Tanh)),
+            OpCase::new(Self::NAME, "sigmoid", inputs, |v| {
+                v[0].dense(v[1], v[2], Activation::Sigmoid)
+            }),
+            // Small weights and a bias away from 0 keep every pre-activation away from relu's kink.
+            OpCase::new(Self::NAME, "relu", &[(&[3, 4], n), (&[4, 2], n), (&[2], Domain::AwayFromZero)], |v| {
+                (v[0] * 0.01).dense(v[1], v[2], Activation::Relu)
+            }),
+        ]
+    }
 }

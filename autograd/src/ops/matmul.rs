@@ -1,9 +1,10 @@
 //! The matrix product, with numpy's conventions for rank-1 operands.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{Domain, OpCase};
 use crate::shape::Shape;
-use crate::tape::Inputs;
+use crate::tensor::{Layout, Tensor};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -13,6 +14,8 @@ impl<'t> Var<'t> {
     /// Rank-2 operands give `[m, k] · [k, n] → [m, n]`. As in numpy, a rank-1 left operand is a
     /// row vector and a rank-1 right operand a column vector, and the added dimension is removed
     /// from the result: `[k] · [k, n] → [n]`, `[m, k] · [k] → [m]`, `[k] · [k] → []`.
+    ///
+    /// Backward: `dL/dA = dL/dY · Bᵀ`, `dL/dB = Aᵀ · dL/dY`.
     ///
     /// # Panics
     /// If an operand has rank 0 or above 2, or the inner dimensions differ; the message names
@@ -36,11 +39,7 @@ impl<'t> Var<'t> {
             fail(format!("inner dimensions {inner_a} and {inner_b} differ"));
         }
         match (a.rank(), b.rank()) {
-            (2, 2) => {
-                let value = self.value().matmul(&other.value());
-                self.tape
-                    .record(Op::MatMul, Inputs::Two([self.id, other.id]), value)
-            }
+            (2, 2) => Var::apply(MatMul::PLAIN, [self, other]),
             (1, 2) => self
                 .reshape([1, inner_a])
                 .matmul(other)
@@ -56,19 +55,107 @@ impl<'t> Var<'t> {
     }
 }
 
-/// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
-///
-/// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
-/// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    a: &C::V,
-    b: &C::V,
-    grad_y: &C::V,
-    needs: [bool; 2],
-) -> [Option<C::V>; 2] {
-    [
-        needs[0].then(|| c.matmul_nt(grad_y, b)),
-        needs[1].then(|| c.matmul_tn(a, grad_y)),
-    ]
+/// `Y = op_a(A) · op_b(B)` for rank-2 `A` and `B`, each read as stored or transposed (the
+/// public method records [`MatMul::PLAIN`]; the rules of products record the transposed forms,
+/// which the kernel reads without copying).
+#[derive(Clone)]
+pub(crate) struct MatMul {
+    pub(crate) a: Layout,
+    pub(crate) b: Layout,
+}
+
+impl MatMul {
+    /// `A · B`.
+    pub(crate) const PLAIN: MatMul = MatMul {
+        a: Layout::AsIs,
+        b: Layout::AsIs,
+    };
+}
+
+/// The other layout: the transpose of a transpose is the matrix as stored.
+fn flip(layout: Layout) -> Layout {
+    match layout {
+        Layout::AsIs => Layout::Transposed,
+        Layout::Transposed => Layout::AsIs,
+    }
+}
+
+impl Primitive for MatMul {
+    const NAME: &'static str = "matmul";
+    const SAVES: Saves = Saves::INPUTS;
+
+    fn parameters(&self) -> String {
+        let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
+        if self.a == Layout::AsIs && self.b == Layout::AsIs {
+            return String::new();
+        }
+        format!("a{} · b{}", mark(self.a), mark(self.b))
+    }
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].matmul_with(self.a, inputs[1], self.b)
+    }
+
+    /// For `Y = A · B`: `dL/dA = dL/dY · Bᵀ` and `dL/dB = Aᵀ · dL/dY`.
+    ///
+    /// (Element by element, `Y[i,j] = Σₖ A[i,k]·B[k,j]`, so `dL/dA[i,k] = Σⱼ dL/dY[i,j]·B[k,j]`.)
+    /// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
+    ///
+    /// With transposed operands, `Y = A' · B'` for `A' = op_a(A)`, `B' = op_b(B)`, the same
+    /// rule gives `dL/dA'` and `dL/dB'`, transposed back where the operand was read transposed:
+    /// `dL/dA = dL/dY · B'ᵀ`, or `B' · dL/dYᵀ` when `A' = Aᵀ`; `dL/dB = A'ᵀ · dL/dY`, or
+    /// `dL/dYᵀ · A'` when `B' = Bᵀ`. Each is a product of this op in other layouts.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        let (la, lb) = (self.a, self.b);
+        let (t, plain) = (Layout::Transposed, Layout::AsIs);
+        grads.set(0, || {
+            let b = saved.input(1);
+            match la {
+                Layout::AsIs => c.apply(MatMul { a: plain, b: flip(lb) }, [g, &b]),
+                Layout::Transposed => c.apply(MatMul { a: lb, b: t }, [&b, g]),
+            }
+        });
+        grads.set(1, || {
+            let a = saved.input(0);
+            match lb {
+                Layout::AsIs => c.apply(MatMul { a: flip(la), b: plain }, [&a, g]),
+                Layout::Transposed => c.apply(MatMul { a: t, b: la }, [g, &a]),
+            }
+        });
+    }
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        vec![
+            OpCase::new(Self::NAME, "[3, 4]·[4, 2]", &[(&[3, 4], n), (&[4, 2], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[1, 5]·[5, 1]", &[(&[1, 5], n), (&[5, 1], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[4]·[4, 3]", &[(&[4], n), (&[4, 3], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[2, 4]·[4]", &[(&[2, 4], n), (&[4], n)], |v| {
+                v[0].matmul(v[1])
+            }),
+            OpCase::new(Self::NAME, "[4]·[4]", &[(&[4], n), (&[4], n)], |v| v[0].matmul(v[1])),
+            OpCase::new(Self::NAME, "[3, 4]·[2, 4]ᵀ", &[(&[3, 4], n), (&[2, 4], n)], |v| {
+                let op = MatMul { a: Layout::AsIs, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[4, 3]ᵀ·[4, 2]", &[(&[4, 3], n), (&[4, 2], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::AsIs };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[4, 3]ᵀ·[2, 4]ᵀ", &[(&[4, 3], n), (&[2, 4], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[5, 1]ᵀ·[5, 1]", &[(&[5, 1], n), (&[5, 1], n)], |v| {
+                let op = MatMul { a: Layout::Transposed, b: Layout::AsIs };
+                Var::apply(op, [v[0], v[1]])
+            }),
+        ]
+    }
 }

@@ -1,277 +1,193 @@
-//! `Op`: one variant per primitive, and the routing from a recorded node to its op's backward rule.
+//! The primitive ops: one file each, registered by one line in [`primitives!`] below.
 //!
-//! Each primitive lives in its own file beside this one, holding its `Var` method (the forward
-//! pass, with its shape checks) and its backward rule, whose maths is in its doc comment.
+//! # How to read an op
+//! Open its file. It holds, top to bottom: the public `Var` method (the shape checks, with a
+//! `# Panics` section, and the backward rule in its doc), the op's type (its parameters), and
+//! its [`Primitive`] impl: `NAME`, `SAVES` (what the rule reads), `forward` (on tensors),
+//! `backward` (the rule, written once against [`Calc`] with its maths in the doc comment) and
+//! `cases` (its test cases).
+//!
+//! # How to add an op
+//! 1. Add `ops/my_op.rs` with
+//!    - `#[derive(Clone)] pub(crate) struct MyOp { .. }` holding the parameters the rule needs;
+//!    - `impl Primitive for MyOp`: `NAME`, `SAVES`, `forward`, `backward`, `cases` (and
+//!      `parameters` when it has some);
+//!    - the public `impl<'t> Var<'t> { pub fn my_op(self, ..) -> Var<'t> }`, which checks its
+//!      operands (panicking with the op's name, the shapes and `Location::caller()`) and ends in
+//!      `Var::apply(MyOp { .. }, [self])`.
+//! 2. Add the line `my_op => MyOp,` to [`primitives!`] below.
+//!
+//! That is all: the name, the listing, both backward modes, node replay (`check_nodes`) and
+//! every shared test suite (gradcheck, gradgradcheck, eager against recorded bit for bit) come
+//! from those two places. A rule that needs a fused kernel for speed calls a derivative op (as
+//! `tanh`'s calls [`tanh_backward`](tanh_backward::TanhBackward)), itself a primitive added the
+//! same way, so that gradients of gradients keep working.
 
-mod abs;
-mod add;
-mod affine;
-mod broadcast;
-mod concat;
-mod cross_entropy;
 pub(crate) mod custom;
-mod dense;
-mod div;
-mod exp_log;
-mod logsumexp;
-mod matmul;
-mod max;
-mod mul;
-mod pick;
-mod pow;
-mod record;
-mod replay;
-mod reshape;
-mod scalar;
-mod sigmoid;
-mod softmax;
-mod sum;
-mod sum_squares;
-mod tanh_relu;
+mod helpers;
+mod primitive;
 
 pub use custom::CustomOp;
-pub(crate) use replay::replay;
+pub(crate) use primitive::{Grads, Primitive, Saved, Saves, Slope};
 
 use crate::calc::Calc;
-use crate::shape::Shape;
+use crate::cases::OpCase;
 use crate::tape::NodeId;
-use crate::tensor::{Activation, Tensor};
+use crate::tensor::Tensor;
+use crate::var::Var;
 use std::sync::Arc;
 
-/// How a node was made: the primitive and whatever parameters its backward rule needs.
-/// Input ids live in the node beside it; saved tensors are the input and output values themselves.
-#[derive(Clone)]
-pub(crate) enum Op {
-    /// A variable or constant placed on the tape by the caller.
-    Leaf,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Neg,
-    AddScalar(f64),
-    MulScalar(f64),
-    PowScalar(f64),
-    Square,
-    Sqrt,
-    Exp,
-    Log,
-    Abs,
-    Tanh,
-    Sigmoid,
-    Relu,
-    MatMul,
-    /// `x · W + b`, inputs `[x, W, b]`.
-    Affine,
-    /// `activation(x · W + b)`, inputs `[x, W, b]`.
-    Dense {
-        activation: Activation,
-    },
-    Transpose,
-    Reshape,
-    BroadcastTo,
-    SumTo,
-    /// `Σ x²` over all elements.
-    SumSquares,
-    SumAxis {
-        axis: usize,
-        keepdim: bool,
-    },
-    MaxAxis {
-        axis: usize,
-        keepdim: bool,
-    },
-    LogSumExp {
-        axis: usize,
-        keepdim: bool,
-    },
-    Softmax {
-        axis: usize,
-    },
-    LogSoftmax {
-        axis: usize,
-    },
-    Pick {
-        indices: Arc<[usize]>,
-    },
-    SoftmaxCrossEntropy {
-        labels: Arc<[usize]>,
-        /// The softmax of the logits, kept by the forward pass for the backward rule.
-        probs: Tensor,
-    },
-    Scatter {
-        indices: Arc<[usize]>,
-        columns: usize,
-    },
-    Concat {
-        axis: usize,
-    },
-    Slice {
-        axis: usize,
-        start: usize,
-    },
-    Custom(Arc<dyn CustomOp>),
-}
+/// Declares the op modules and generates [`Op`], one variant per primitive, with its routing:
+/// name, parameters, backward, replay and the table of cases.
+macro_rules! primitives {
+    ($($module:ident => $op:ident,)*) => {
+        $(pub(crate) mod $module;)*
 
-impl Op {
-    /// A tensor the op keeps beside the node's value for its backward rule, if any.
-    pub(crate) fn kept_tensor(&self) -> Option<&Tensor> {
-        match self {
-            Op::SoftmaxCrossEntropy { probs, .. } => Some(probs),
-            _ => None,
+        /// How a node was made: the primitive, holding whatever parameters its rule needs.
+        /// Input ids live in the node beside it.
+        #[derive(Clone)]
+        pub(crate) enum Op {
+            /// A variable or constant placed on the tape by the caller.
+            Leaf,
+            $($op($module::$op),)*
+            /// A user-defined op.
+            Custom(Arc<dyn CustomOp>),
         }
-    }
 
-    /// The op's name as users write it (`matmul`, `log_softmax`, ...), for messages and listings.
-    pub(crate) fn name(&self) -> &str {
-        match self {
-            Op::Leaf => "leaf",
-            Op::Add => "add",
-            Op::Sub => "sub",
-            Op::Mul => "mul",
-            Op::Div => "div",
-            Op::Neg => "neg",
-            Op::AddScalar(_) => "add_scalar",
-            Op::MulScalar(_) => "mul_scalar",
-            Op::PowScalar(_) => "powf",
-            Op::Square => "square",
-            Op::Sqrt => "sqrt",
-            Op::Exp => "exp",
-            Op::Log => "log",
-            Op::Abs => "abs",
-            Op::Tanh => "tanh",
-            Op::Sigmoid => "sigmoid",
-            Op::Relu => "relu",
-            Op::MatMul => "matmul",
-            Op::Affine => "affine",
-            Op::Dense { .. } => "dense",
-            Op::Transpose => "transpose",
-            Op::Reshape => "reshape",
-            Op::BroadcastTo => "broadcast_to",
-            Op::SumTo => "sum_to",
-            Op::SumSquares => "sum_squares",
-            Op::SumAxis { .. } => "sum_axis",
-            Op::MaxAxis { .. } => "max_axis",
-            Op::LogSumExp { .. } => "logsumexp",
-            Op::Softmax { .. } => "softmax",
-            Op::LogSoftmax { .. } => "log_softmax",
-            Op::Pick { .. } => "pick",
-            Op::SoftmaxCrossEntropy { .. } => "softmax_cross_entropy",
-            Op::Scatter { .. } => "scatter",
-            Op::Concat { .. } => "concat",
-            Op::Slice { .. } => "slice",
-            Op::Custom(op) => op.name(),
-        }
-    }
-
-    /// The op's parameters in brief (`axis=1`, `p=2`), empty when it has none.
-    pub(crate) fn parameters(&self) -> String {
-        match self {
-            Op::AddScalar(c) | Op::MulScalar(c) => format!("c={c}"),
-            Op::PowScalar(p) => format!("p={p}"),
-            Op::SumAxis { axis, keepdim }
-            | Op::MaxAxis { axis, keepdim }
-            | Op::LogSumExp { axis, keepdim } => format!("axis={axis}, keepdim={keepdim}"),
-            Op::Softmax { axis } | Op::LogSoftmax { axis } | Op::Concat { axis } => {
-                format!("axis={axis}")
+        $(impl From<$module::$op> for Op {
+            fn from(op: $module::$op) -> Op {
+                Op::$op(op)
             }
-            Op::Slice { axis, start } => format!("axis={axis}, start={start}"),
-            Op::Scatter { columns, .. } => format!("columns={columns}"),
-            Op::Dense { activation } => activation.to_string(),
-            _ => String::new(),
-        }
-    }
-}
+        })*
 
-/// Passes each gradient a rule returned, for input `i` at position `i`, to `emit` (`None`: the
-/// input needs none).
-fn emit_each<V, const N: usize>(emit: &mut dyn FnMut(usize, V), grads: [Option<V>; N]) {
-    for (i, grad) in grads.into_iter().enumerate() {
-        if let Some(grad) = grad {
-            emit(i, grad);
-        }
-    }
-}
-
-/// Applies the backward rule of the node `output` (made by `op` from `inputs`) to `grad_output`,
-/// passing each needed input's gradient, already reduced to that input's shape, to `emit`.
-///
-/// `needs(i)` says whether input `i` takes a gradient; rules skip the work for those that do not.
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    op: &Op,
-    inputs: &[NodeId],
-    output: NodeId,
-    grad_output: &C::V,
-    needs: &dyn Fn(usize) -> bool,
-    emit: &mut dyn FnMut(usize, C::V),
-) {
-    let x = |i: usize| c.value(inputs[i]);
-    let y = || c.value(output);
-    let g = grad_output;
-    let pair = [needs(0), inputs.len() > 1 && needs(1)];
-    match op {
-        Op::Leaf => {}
-        Op::Add => emit_each(emit, add::add_backward(c, &x(0), &x(1), g, pair)),
-        Op::Sub => emit_each(emit, add::sub_backward(c, &x(0), &x(1), g, pair)),
-        Op::Mul => emit_each(emit, mul::backward(c, &x(0), &x(1), g, pair)),
-        Op::Div => emit_each(emit, div::backward(c, &x(0), &x(1), &y(), g, pair)),
-        Op::MatMul => emit_each(emit, matmul::backward(c, &x(0), &x(1), g, pair)),
-        Op::Affine => {
-            let needs = [needs(0), needs(1), needs(2)];
-            emit_each(emit, affine::backward(c, &x(0), &x(1), &x(2), g, needs))
-        }
-        Op::Dense { activation } => {
-            let needs = [needs(0), needs(1), needs(2)];
-            let (x, w, b) = (x(0), x(1), x(2));
-            let grads = dense::backward(c, [&x, &w, &b], &y(), g, *activation, needs);
-            emit_each(emit, grads)
-        }
-        Op::Neg => emit(0, add::neg_backward(c, g)),
-        Op::AddScalar(_) => emit(0, g.clone()),
-        Op::MulScalar(factor) => emit(0, scalar::mul_scalar_backward(c, g, *factor)),
-        Op::PowScalar(exponent) => emit(0, pow::powf_backward(c, &x(0), g, *exponent)),
-        Op::Square => emit(0, pow::square_backward(c, &x(0), g)),
-        Op::Sqrt => emit(0, pow::sqrt_backward(c, &y(), g)),
-        Op::Exp => emit(0, exp_log::exp_backward(c, &y(), g)),
-        Op::Log => emit(0, exp_log::log_backward(c, &x(0), g)),
-        Op::Abs => emit(0, abs::backward(c, &x(0), g)),
-        Op::Tanh => emit(0, tanh_relu::tanh_backward(c, &y(), g, None).0),
-        Op::Relu => emit(0, tanh_relu::relu_backward(c, &x(0), g, None).0),
-        Op::Sigmoid => emit(0, sigmoid::backward(c, &y(), g, None).0),
-        Op::Transpose => emit(0, reshape::transpose_backward(c, g)),
-        Op::Reshape => emit(0, reshape::reshape_backward(c, &x(0), g)),
-        Op::BroadcastTo => emit(0, broadcast::broadcast_to_backward(c, &x(0), g)),
-        Op::SumTo => emit(0, broadcast::sum_to_backward(c, &x(0), g)),
-        Op::SumSquares => emit(0, sum_squares::backward(c, &x(0), g)),
-        Op::SumAxis { axis, keepdim } => {
-            emit(0, sum::sum_axis_backward(c, &x(0), g, *axis, *keepdim))
-        }
-        Op::MaxAxis { axis, keepdim } => emit(0, max::backward(c, &x(0), g, *axis, *keepdim)),
-        Op::LogSumExp { axis, keepdim } => {
-            emit(0, logsumexp::backward(c, &x(0), &y(), g, *axis, *keepdim))
-        }
-        Op::Softmax { axis } => emit(0, softmax::softmax_backward(c, &y(), g, *axis)),
-        Op::LogSoftmax { axis } => emit(0, softmax::log_softmax_backward(c, &y(), g, *axis)),
-        Op::Pick { indices } => emit(0, pick::pick_backward(c, &x(0), g, indices)),
-        Op::SoftmaxCrossEntropy { labels, probs } => {
-            emit(0, cross_entropy::backward(c, &x(0), g, labels, probs))
-        }
-        Op::Scatter { indices, .. } => emit(0, pick::scatter_backward(c, g, indices)),
-        Op::Concat { axis } => {
-            let sizes: Vec<Shape> = (0..inputs.len()).map(|i| c.shape(&x(i))).collect();
-            for (i, grad) in concat::concat_backward(c, g, &sizes, *axis, needs) {
-                emit(i, grad);
+        impl Op {
+            /// The op's name as users write it (`matmul`, `log_softmax`, ...).
+            pub(crate) fn name(&self) -> &str {
+                match self {
+                    Op::Leaf => "leaf",
+                    $(Op::$op(_) => <$module::$op as Primitive>::NAME,)*
+                    Op::Custom(op) => op.name(),
+                }
             }
-        }
-        Op::Slice { axis, start } => emit(0, concat::slice_backward(c, &x(0), g, *axis, *start)),
-        Op::Custom(custom) => {
-            let grads = c.custom_backward(custom, inputs, output, g);
-            for (i, grad) in grads.into_iter().enumerate() {
-                if let Some(grad) = grad.filter(|_| needs(i)) {
-                    emit(i, grad);
+
+            /// The op's parameters in brief (`axis=1`, `p=2`), empty when it has none.
+            pub(crate) fn parameters(&self) -> String {
+                match self {
+                    Op::Leaf | Op::Custom(_) => String::new(),
+                    $(Op::$op(op) => op.parameters(),)*
+                }
+            }
+
+            /// A tensor the op keeps beside the node's value for its backward rule, if any.
+            pub(crate) fn kept_tensor(&self) -> Option<&Tensor> {
+                match self {
+                    Op::Leaf | Op::Custom(_) => None,
+                    $(Op::$op(op) => op.kept(),)*
+                }
+            }
+
+            /// Applies the backward rule of the node `output` (made by this op from `inputs`)
+            /// to `grad_output`, passing each needed input's gradient to `emit`.
+            pub(crate) fn backward<C: Calc>(
+                &self,
+                c: &C,
+                inputs: &[NodeId],
+                output: NodeId,
+                grad_output: &C::V,
+                needs: &dyn Fn(usize) -> bool,
+                emit: &mut dyn FnMut(usize, C::V),
+            ) {
+                let mut grads = Grads::new(needs, emit);
+                match self {
+                    Op::Leaf => {}
+                    $(Op::$op(op) => {
+                        type P = $module::$op;
+                        let saved = Saved::new(c, inputs, output, P::SAVES, P::NAME);
+                        op.backward(c, &saved, grad_output, &mut grads)
+                    })*
+                    Op::Custom(custom) => {
+                        let results = c.custom_backward(custom, inputs, output, grad_output);
+                        for (i, grad) in results.into_iter().enumerate() {
+                            if let Some(grad) = grad {
+                                grads.set(i, || grad);
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// Records this op applied to `inputs` (standing for the recorded node's inputs, in
+            /// order) on their tape.
+            #[track_caller]
+            pub(crate) fn replay<'t>(&self, inputs: &[Var<'t>]) -> Var<'t> {
+                match self {
+                    Op::Leaf => inputs[0],
+                    $(Op::$op(op) => op.replay(inputs),)*
+                    Op::Custom(custom) => Var::custom(custom.clone(), inputs),
                 }
             }
         }
-    }
+
+        /// The name of every primitive, in registration order.
+        #[cfg(test)]
+        pub(crate) const NAMES: &[&str] = &[$(<$module::$op as Primitive>::NAME,)*];
+
+        /// Every primitive's test cases, op by op in registration order.
+        pub(crate) fn all_cases() -> Vec<OpCase> {
+            let mut cases = Vec::new();
+            $(cases.extend(<$module::$op as Primitive>::cases());)*
+            cases
+        }
+    };
+}
+
+primitives! {
+    // Arithmetic, elementwise with broadcasting.
+    add => Add,
+    sub => Sub,
+    mul => Mul,
+    div => Div,
+    neg => Neg,
+    add_scalar => AddScalar,
+    mul_scalar => MulScalar,
+    // Elementwise functions.
+    powf => PowScalar,
+    square => Square,
+    sqrt => Sqrt,
+    exp => Exp,
+    log => Log,
+    abs => Abs,
+    sin => Sin,
+    cos => Cos,
+    tanh => Tanh,
+    sigmoid => Sigmoid,
+    relu => Relu,
+    // Linear algebra and layers.
+    matmul => MatMul,
+    affine => Affine,
+    dense => Dense,
+    // Shapes.
+    transpose => Transpose,
+    reshape => Reshape,
+    broadcast_to => BroadcastTo,
+    sum_to => SumTo,
+    concat => Concat,
+    slice => Slice,
+    // Reductions along an axis, and the softmax family.
+    sum_squares => SumSquares,
+    sum_axis => SumAxis,
+    max_axis => MaxAxis,
+    logsumexp => LogSumExp,
+    softmax => Softmax,
+    log_softmax => LogSoftmax,
+    // Indexing by class, and the classifier's loss.
+    pick => Pick,
+    scatter => Scatter,
+    softmax_cross_entropy => SoftmaxCrossEntropy,
+    // Derivative ops: the fused kernels that rules above call, with rules of their own.
+    tanh_backward => TanhBackward,
+    sigmoid_backward => SigmoidBackward,
+    relu_backward => ReluBackward,
+    log_softmax_backward => LogSoftmaxBackward,
+    softmax_cross_entropy_backward => SoftmaxCrossEntropyBackward,
 }

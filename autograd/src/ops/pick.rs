@@ -1,8 +1,9 @@
-//! Selecting one entry per row by index (the cross-entropy's `probs[range(N), y]`), and its transpose.
+//! Selecting one entry per row by index (the cross-entropy's `probs[range(N), y]`).
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
-use crate::tape::Inputs;
+use crate::cases::{Domain, OpCase};
+use crate::tensor::Tensor;
 use crate::var::Var;
 use std::panic::Location;
 use std::sync::Arc;
@@ -10,6 +11,8 @@ use std::sync::Arc;
 impl<'t> Var<'t> {
     /// The rank-1 var `x[r, indices[r]]` over the rows `r` of a rank-2 var: numpy's
     /// `x[range(N), indices]`, which picks each example's entry for its class.
+    ///
+    /// Backward: `dL/dx = scatter(dL/dy)`: zeros except `dL/dx[r, indices[r]] = dL/dy[r]`.
     ///
     /// # Panics
     /// If the var is not rank 2, there is not one index per row, or an index is out of range.
@@ -32,58 +35,34 @@ impl<'t> Var<'t> {
         if let Some((row, index)) = indices.iter().enumerate().find(|&(_, &i)| i >= columns) {
             panic!("pick: index {index} in row {row} is out of range for {shape} (at {at})");
         }
-        let value = self.value().pick_per_row(&indices);
-        self.tape
-            .record(Op::Pick { indices }, Inputs::One([self.id]), value)
-    }
-
-    /// The rank-2 var with `columns` columns holding `x[r]` at `[r, indices[r]]` and zeros
-    /// elsewhere: the transpose of [`pick`](Var::pick).
-    ///
-    /// # Panics
-    /// If the var is not rank 1 with one value per index, or an index is not below `columns`.
-    #[track_caller]
-    pub fn scatter(self, indices: &[usize], columns: usize) -> Var<'t> {
-        self.scatter_shared(self.tape.shared_indices(indices), columns)
-    }
-
-    #[track_caller]
-    pub(crate) fn scatter_shared(self, indices: Arc<[usize]>, columns: usize) -> Var<'t> {
-        let shape = self.shape();
-        let at = Location::caller();
-        if shape.rank() != 1 || shape.numel() != indices.len() {
-            panic!(
-                "scatter: {shape} does not hold one value per index ({} indices) (at {at})",
-                indices.len()
-            );
-        }
-        if let Some((row, index)) = indices.iter().enumerate().find(|&(_, &i)| i >= columns) {
-            panic!(
-                "scatter: index {index} in row {row} is out of range for {columns} columns (at {at})"
-            );
-        }
-        let value = self.value().scatter_per_row(&indices, columns);
-        self.tape.record(
-            Op::Scatter { indices, columns },
-            Inputs::One([self.id]),
-            value,
-        )
+        Var::apply(Pick { indices }, [self])
     }
 }
 
-/// For `y[r] = x[r, i_r]`: `dL/dx = scatter(dL/dy)`: zeros except `dL/dx[r, i_r] = dL/dy[r]`
-/// (the tutorial's `delta3[range(N), y] -= 1` is this, for the `−log` of the picked entries).
-pub(crate) fn pick_backward<C: Calc>(
-    c: &C,
-    x: &C::V,
-    grad_y: &C::V,
-    indices: &Arc<[usize]>,
-) -> C::V {
-    let columns = c.shape(x).dims()[1];
-    c.scatter(grad_y, indices, columns)
+/// `y[r] = x[r, indices[r]]`.
+#[derive(Clone)]
+pub(crate) struct Pick {
+    pub(crate) indices: Arc<[usize]>,
 }
 
-/// For `y = scatter(x)`: `dL/dx[r] = dL/dy[r, i_r]`, a pick (scatter is linear, pick its transpose).
-pub(crate) fn scatter_backward<C: Calc>(c: &C, grad_y: &C::V, indices: &Arc<[usize]>) -> C::V {
-    c.pick(grad_y, indices)
+impl Primitive for Pick {
+    const NAME: &'static str = "pick";
+    const SAVES: Saves = Saves::NOTHING;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].pick_per_row(&self.indices)
+    }
+
+    /// For `y[r] = x[r, i_r]`: `dL/dx = scatter(dL/dy)`: zeros except `dL/dx[r, i_r] = dL/dy[r]`
+    /// (the tutorial's `delta3[range(N), y] -= 1` is this, for the `−log` of the picked entries).
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        let columns = saved.shape(0).dims()[1];
+        grads.set(0, || c.scatter(g, &self.indices, columns));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        vec![OpCase::new(Self::NAME, "[3, 4]", &[(&[3, 4], Domain::Normal)], |v| {
+            v[0].pick(&[2, 0, 3])
+        })]
+    }
 }

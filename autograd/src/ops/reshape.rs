@@ -1,13 +1,17 @@
-//! Shape changes that move no numbers between positions' meanings: reshape and transpose.
+//! The same values under another shape.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{Domain, OpCase};
 use crate::shape::Shape;
+use crate::tensor::Tensor;
 use crate::var::Var;
 use std::panic::Location;
 
 impl<'t> Var<'t> {
     /// The same values in row-major order under a new shape with as many elements.
+    ///
+    /// Backward: `dL/dx = reshape(dL/dy, shape x)`.
     ///
     /// # Panics
     /// If the element counts differ.
@@ -23,33 +27,35 @@ impl<'t> Var<'t> {
                 Location::caller()
             );
         }
-        self.record_with(Op::Reshape, |x| x.clone().reshape(shape))
-    }
-
-    /// The transpose of a rank-2 var (ranks 0 and 1 are returned as they are, as numpy does).
-    ///
-    /// # Panics
-    /// If the rank is above 2.
-    #[track_caller]
-    pub fn transpose(self) -> Var<'t> {
-        let shape = self.shape();
-        if shape.rank() > 2 {
-            panic!(
-                "transpose: {shape} has rank {}; only ranks 0 to 2 transpose (at {})",
-                shape.rank(),
-                Location::caller()
-            );
-        }
-        self.record_with(Op::Transpose, |x| x.transpose())
+        Var::apply(Reshape { shape }, [self])
     }
 }
 
-/// For `y = reshape(x)`: `dL/dx = reshape(dL/dy, shape x)`; the elements keep their order.
-pub(crate) fn reshape_backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
-    c.reshape(grad_y, c.shape(x))
+/// `y = reshape(x, shape)`.
+#[derive(Clone)]
+pub(crate) struct Reshape {
+    pub(crate) shape: Shape,
 }
 
-/// For `Y = Xᵀ`: `dL/dX = (dL/dY)ᵀ`.
-pub(crate) fn transpose_backward<C: Calc>(c: &C, grad_y: &C::V) -> C::V {
-    c.transpose(grad_y)
+impl Primitive for Reshape {
+    const NAME: &'static str = "reshape";
+    const SAVES: Saves = Saves::NOTHING;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].clone().reshape(self.shape)
+    }
+
+    /// For `y = reshape(x)`: `dL/dx = reshape(dL/dy, shape x)`; the elements keep their order.
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.reshape(g, saved.shape(0)));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        let n = Domain::Normal;
+        vec![
+            OpCase::new(Self::NAME, "[3, 4] to [2, 6]", &[(&[3, 4], n)], |v| v[0].reshape([2, 6])),
+            OpCase::new(Self::NAME, "[1] to []", &[(&[1], n)], |v| v[0].reshape(Shape::scalar())),
+            OpCase::new(Self::NAME, "[2, 3, 2] to [12]", &[(&[2, 3, 2], n)], |v| v[0].reshape([12])),
+        ]
+    }
 }

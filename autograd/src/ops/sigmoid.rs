@@ -1,33 +1,41 @@
 //! The logistic sigmoid, a primitive so that it is evaluated stably for large |x|.
 
-use super::Op;
+use super::sigmoid_backward::SigmoidBackward;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
-use crate::shape::Shape;
+use crate::cases::{self, Domain, OpCase};
 use crate::tensor::Tensor;
 use crate::var::Var;
 
 impl<'t> Var<'t> {
     /// `σ(x) = 1 / (1 + e^(−x))` elementwise, evaluated without overflow for any x.
+    ///
+    /// Backward: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the output `y`.
     #[track_caller]
     pub fn sigmoid(self) -> Var<'t> {
-        self.record_with(Op::Sigmoid, Tensor::sigmoid)
+        Var::apply(Sigmoid, [self])
     }
 }
 
-/// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output. Evaluated in one pass
-/// when eager (see [`Calc::fused_slope`]), which also sums the result to `sum_shape` when
-/// one is given (a dense layer's bias gradient).
-pub(crate) fn backward<C: Calc>(
-    c: &C,
-    y: &C::V,
-    grad_y: &C::V,
-    sum_shape: Option<Shape>,
-) -> (C::V, Option<C::V>) {
-    c.fused_slope(
-        y,
-        grad_y,
-        |y, grad| grad * y * (1.0 - y),
-        |c, y, grad| c.mul(&c.mul(grad, y), &c.add_scalar(&c.neg(y), 1.0)),
-        sum_shape,
-    )
+/// `y = σ(x)`.
+#[derive(Clone)]
+pub(crate) struct Sigmoid;
+
+impl Primitive for Sigmoid {
+    const NAME: &'static str = "sigmoid";
+    const SAVES: Saves = Saves::OUTPUT;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].sigmoid()
+    }
+
+    /// For `y = σ(x)`: `dL/dx = dL/dy ⊙ y ⊙ (1 − y)`, from the saved output: the derivative op
+    /// [`SigmoidBackward`].
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.apply(SigmoidBackward, [&saved.output(), g]));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        cases::elementwise(Self::NAME, Domain::Normal, |v| v[0].sigmoid())
+    }
 }

@@ -1,7 +1,8 @@
 //! The sum of squares `Σ x²` of all elements (the squared Euclidean norm), one node.
 
-use super::Op;
+use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
+use crate::cases::{self, Domain, OpCase};
 use crate::tensor::Tensor;
 use crate::var::Var;
 
@@ -12,6 +13,8 @@ impl<'t> Var<'t> {
     /// The same value as `self.square().sum()`, as one node instead of two, for speed: the
     /// backward pass is one elementwise kernel, where the pair broadcasts the gradient back to
     /// `x`'s shape first.
+    ///
+    /// Backward: `dL/dx = 2·x·dL/dy`.
     ///
     /// ```
     /// use autograd::{Tape, Tensor};
@@ -24,12 +27,30 @@ impl<'t> Var<'t> {
     /// ```
     #[track_caller]
     pub fn sum_squares(self) -> Var<'t> {
-        self.record_with(Op::SumSquares, |x| Tensor::scalar(x.sum_squares()))
+        Var::apply(SumSquares, [self])
     }
 }
 
-/// For `y = Σᵢ xᵢ²`: `dL/dxᵢ = 2·xᵢ·dL/dy`, with `dL/dy` a scalar (computed as `(dL/dy·xᵢ)·2`,
-/// as the `square` rule does after `sum`'s broadcast, so both give the same bits).
-pub(crate) fn backward<C: Calc>(c: &C, x: &C::V, grad_y: &C::V) -> C::V {
-    c.scale(&c.mul(grad_y, x), 2.0)
+/// `y = Σ x²`.
+#[derive(Clone)]
+pub(crate) struct SumSquares;
+
+impl Primitive for SumSquares {
+    const NAME: &'static str = "sum_squares";
+    const SAVES: Saves = Saves::INPUTS;
+
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        Tensor::scalar(inputs[0].sum_squares())
+    }
+
+    /// For `y = Σᵢ xᵢ²`: `dL/dxᵢ = 2·xᵢ·dL/dy`, with `dL/dy` a scalar (computed as
+    /// `(dL/dy·xᵢ)·2`, as the `square` rule does after `sum`'s broadcast, so both give the same
+    /// bits).
+    fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
+        grads.set(0, || c.scale(&c.mul(g, &saved.input(0)), 2.0));
+    }
+
+    fn cases() -> Vec<OpCase> {
+        cases::elementwise(Self::NAME, Domain::Normal, |v| v[0].sum_squares())
+    }
 }
