@@ -110,6 +110,7 @@ impl Sequential {
     /// A model from existing parameters (a checkpoint), which must be exactly those the layers
     /// call for, with their shapes; they are stored in the canonical order. `buffers` holds the
     /// running statistics of each batch normalisation; those it lacks start at mean 0, variance 1.
+    /// Dropout masks are drawn from seed 0.
     pub fn from_params(
         input: &[usize],
         layers: &[Layer],
@@ -389,7 +390,8 @@ pub(crate) fn initial_buffers(input: &[usize], layers: &[Layer]) -> Result<Param
 mod tests {
     use super::*;
     use crate::layers::forward::run;
-    use autograd::{GradcheckOptions, gradcheck, gradcheck::scalar_function};
+    use autograd::gradcheck::{gradgradcheck, scalar_function};
+    use autograd::{GradcheckOptions, gradcheck};
 
     fn rng() -> StdRng {
         StdRng::seed_from_u64(11)
@@ -424,6 +426,33 @@ mod tests {
         inputs.extend(params);
         let report = gradcheck(objective, &inputs, &GradcheckOptions::default());
         assert!(report.passed && report.checked > 300, "{report}");
+    }
+
+    /// Batch normalisation's derived gradient differentiated again, through a smooth model.
+    #[test]
+    fn second_derivatives_through_batch_norm_match_finite_differences() {
+        let layers = "conv 2 2x2, batchnorm, tanh, avgpool 2, flatten, batchnorm, dense 3";
+        let model = Sequential::from_text("1x4x4", layers, Init::Xavier, &mut rng()).unwrap();
+        let features = Tensor::randn([3, 16], &mut rng());
+        let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
+        let objective = scalar_function(|vars| {
+            let named = model.params().with_vars(&vars[1..]);
+            let x = model.shaped_input(vars[0]);
+            let mut unused = StdRng::seed_from_u64(0);
+            let (logits, _) = run(
+                &model.layers,
+                &named,
+                &model.buffers,
+                x,
+                Mode::Train,
+                &mut unused,
+            );
+            loss::softmax_cross_entropy(logits, &[2, 0, 1], Reduction::Mean)
+        });
+        let mut inputs = vec![features];
+        inputs.extend(params);
+        let report = gradgradcheck(objective, &inputs, 3, &GradcheckOptions::default());
+        assert!(report.passed && report.checked > 0, "{report}");
     }
 
     #[test]
