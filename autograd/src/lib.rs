@@ -76,7 +76,7 @@ pub use gradcheck::{GradcheckOptions, GradcheckReport, assert_gradcheck, gradche
 pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};
 pub use node_check::{NodeCheckReport, check_nodes};
-pub use ops::CustomOp;
+pub use ops::{CustomOp, Window, WindowError};
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
 pub use tensor::{Activation, Layout, Tensor};

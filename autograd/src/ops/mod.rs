@@ -23,12 +23,15 @@
 //! `tanh`'s calls [`tanh_backward`](tanh_backward::TanhBackward)), itself a primitive added the
 //! same way, so that gradients of gradients keep working.
 
+mod conv;
 pub(crate) mod custom;
 mod helpers;
 mod primitive;
+pub(crate) mod window;
 
 pub use custom::CustomOp;
 pub(crate) use primitive::{Grads, Primitive, Saved, Saves, Slope};
+pub use window::{Window, WindowError};
 
 use crate::calc::Calc;
 use crate::cases::OpCase;
@@ -173,6 +176,10 @@ primitives! {
     sum_to => SumTo,
     concat => Concat,
     slice => Slice,
+    permute => Permute,
+    // Images: patches of a sliding window (im2col) and their adjoint (col2im).
+    unfold => Unfold,
+    fold => Fold,
     // Reductions along an axis, and the softmax family.
     sum_squares => SumSquares,
     sum_axis => SumAxis,

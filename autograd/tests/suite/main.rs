@@ -3,6 +3,7 @@
 mod cases;
 mod checker;
 mod common;
+mod conv;
 mod gradcheck;
 mod misuse;
 mod second_order;

@@ -31,11 +31,12 @@ pub fn from_json(text: &str) -> Result<Mlp, CheckpointError> {
     let sizes = whole_numbers(field(root, "sizes", "")?, "sizes")?;
     let activations = read_activations(field(root, "activations", "")?)?;
     check_architecture(&sizes, &activations)?;
-    let params = read_params(as_object(field(root, "params", "")?, "params")?, &sizes)?;
+    let entries = as_object(field(root, "params", "")?, "params")?;
+    let params = read_params(entries, "params", expected_shapes(&sizes))?;
     Ok(Mlp::from_params(&sizes, &activations, params)?)
 }
 
-fn syntax_error(error: serde_json::Error) -> CheckpointError {
+pub(super) fn syntax_error(error: serde_json::Error) -> CheckpointError {
     let message = if error.is_eof() {
         "the text ends too early (is the file truncated?)".to_string()
     } else {
@@ -69,10 +70,13 @@ fn read_activations(value: &Value) -> Result<Vec<Activation>, CheckpointError> {
         .collect()
 }
 
-/// The parameters the sizes call for, each checked against its expected shape before its data
-/// is read, so that no tensor of an absurd shape is ever built.
-fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, CheckpointError> {
-    let expected = expected_shapes(sizes);
+/// The tensors of `entries` (the object at `key`), exactly those `expected` names, each checked
+/// against its expected shape before its data is read, so that no tensor of an absurd shape is ever built.
+pub(super) fn read_params(
+    entries: &Map<String, Value>,
+    key: &str,
+    expected: Vec<(String, Vec<usize>)>,
+) -> Result<Params, CheckpointError> {
     if let Some(name) = entries
         .keys()
         .find(|name| !expected.iter().any(|(known, _)| known == *name))
@@ -84,7 +88,7 @@ fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, 
         let Some(entry) = entries.get(&name) else {
             return Err(ModelError::MissingParameter { name }.into());
         };
-        let prefix = format!("params.{name}");
+        let prefix = format!("{key}.{name}");
         let entry = as_object(entry, &prefix)?;
         let shape_field = format!("{prefix}.shape");
         let shape = whole_numbers(field(entry, "shape", &prefix)?, &shape_field)?;
@@ -117,7 +121,7 @@ fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, 
     Ok(params)
 }
 
-fn field<'a>(
+pub(super) fn field<'a>(
     object: &'a Map<String, Value>,
     name: &str,
     prefix: &str,
@@ -133,7 +137,10 @@ fn field<'a>(
         })
 }
 
-fn as_object<'a>(value: &'a Value, field: &str) -> Result<&'a Map<String, Value>, CheckpointError> {
+pub(super) fn as_object<'a>(
+    value: &'a Value,
+    field: &str,
+) -> Result<&'a Map<String, Value>, CheckpointError> {
     value
         .as_object()
         .ok_or_else(|| wrong_type(field, "an object", value))
@@ -145,7 +152,7 @@ fn as_array<'a>(value: &'a Value, field: &str) -> Result<&'a Vec<Value>, Checkpo
         .ok_or_else(|| wrong_type(field, "an array", value))
 }
 
-fn whole_numbers(value: &Value, field: &str) -> Result<Vec<usize>, CheckpointError> {
+pub(super) fn whole_numbers(value: &Value, field: &str) -> Result<Vec<usize>, CheckpointError> {
     as_array(value, field)?
         .iter()
         .enumerate()
@@ -168,7 +175,7 @@ fn numbers(value: &Value, field: &str) -> Result<Vec<f64>, CheckpointError> {
         .collect()
 }
 
-fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointError {
+pub(super) fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointError {
     CheckpointError::WrongType {
         field: field.to_string(),
         expected,

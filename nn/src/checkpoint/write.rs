@@ -2,6 +2,7 @@
 
 use super::CheckpointError;
 use crate::mlp::Mlp;
+use crate::params::Params;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
@@ -21,11 +22,20 @@ pub fn to_json(model: &Mlp) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(json, "  \"sizes\": [{}],", sizes.join(", "));
     let _ = writeln!(json, "  \"activations\": [{}],", activations.join(", "));
-    json.push_str("  \"params\": {");
-    for (position, (name, tensor)) in model.params().iter().enumerate() {
+    write_params(&mut json, "params", model.params());
+    json.push_str("\n}\n");
+    json
+}
+
+/// `  "key": { "name": { "shape": [...], "data": [...] }, ... }` for every tensor of `params`,
+/// in store order, with no line break after the closing brace.
+pub(super) fn write_params(json: &mut String, key: &str, params: &Params) {
+    let _ = write!(json, "  \"{key}\": {{");
+    for (position, (name, tensor)) in params.iter().enumerate() {
         let separator = if position == 0 { "\n" } else { ",\n" };
         let shape: Vec<String> = tensor.dims().iter().map(usize::to_string).collect();
         let data: Vec<String> = tensor.data().iter().map(|&x| number(x)).collect();
+        // Writing to a String cannot fail.
         let _ = write!(
             json,
             "{separator}    \"{name}\": {{ \"shape\": [{}], \"data\": [{}] }}",
@@ -33,8 +43,7 @@ pub fn to_json(model: &Mlp) -> String {
             data.join(", ")
         );
     }
-    json.push_str("\n  }\n}\n");
-    json
+    json.push_str("\n  }");
 }
 
 /// `x` in the shortest form that parses back to the same bits (`{:?}` never loses digits and
@@ -53,7 +62,17 @@ fn number(x: f64) -> String {
 ///
 /// Refuses a model holding NaN or infinity ([`CheckpointError::NotFinite`]) without writing.
 pub fn save(model: &Mlp, path: &Path) -> Result<(), CheckpointError> {
-    for (name, tensor) in model.params().iter() {
+    save_text(&[model.params()], &to_json(model), path)
+}
+
+/// Writes `text` to `path` atomically (see [`save`]), unless a tensor of `stores` holds NaN or
+/// infinity.
+pub(super) fn save_text(
+    stores: &[&Params],
+    text: &str,
+    path: &Path,
+) -> Result<(), CheckpointError> {
+    for (name, tensor) in stores.iter().flat_map(|store| store.iter()) {
         if let Some((index, &value)) = tensor
             .data()
             .iter()
@@ -68,12 +87,11 @@ pub fn save(model: &Mlp, path: &Path) -> Result<(), CheckpointError> {
         }
     }
     let temporary = temporary_path(path);
-    let written =
-        write_synced(&temporary, to_json(model).as_bytes()).map_err(|source| CheckpointError::Io {
-            path: temporary.clone(),
-            action: "write",
-            source,
-        });
+    let written = write_synced(&temporary, text.as_bytes()).map_err(|source| CheckpointError::Io {
+        path: temporary.clone(),
+        action: "write",
+        source,
+    });
     let renamed = written.and_then(|()| {
         fs::rename(&temporary, path).map_err(|source| CheckpointError::Io {
             path: path.to_path_buf(),
