@@ -9,4 +9,5 @@ pub mod commands;
 pub mod data;
 pub mod error;
 pub mod moons;
+pub mod output;
 pub mod plot;

@@ -12,7 +12,7 @@ use demo::commands::training::classifier;
 use demo::commands::tutorial::{self, SummaryRow};
 use demo::error::{Error, Result};
 use demo::plot::LineLabels;
-use demo::{commands, moons, plot};
+use demo::{commands, moons, plot, say};
 
 fn main() -> ExitCode {
     // Large data sets free and reallocate big tensors every pass: keep the pages for reuse.
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            demo::output::warn(format_args!("error: {error}"));
             ExitCode::FAILURE
         }
     }
@@ -120,6 +120,6 @@ fn tutorial(out_dir: &Path) -> Result<()> {
         rows.push(SummaryRow::new("sweep", &hidden, &result.trained));
     }
     tutorial::print_summary(&rows);
-    println!("\nfigures in {}", out_dir.display());
+    say!("\nfigures in {}", out_dir.display());
     Ok(())
 }

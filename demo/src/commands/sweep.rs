@@ -9,6 +9,7 @@ use crate::commands::training::{self, Trained};
 use crate::data::{LabeledData, Table};
 use crate::error::{Error, Result};
 use crate::plot::{self, BoundaryPanel};
+use crate::say;
 
 /// One trained network of a sweep.
 pub struct SweepResult {
@@ -30,6 +31,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 found: data.feature_count(),
             });
         }
+        atomic::refuse_stdout("--plot", path)?;
         atomic::check_writable(path)?;
     }
     // Reports only feed the progress bar, so a few dozen are plenty.
@@ -40,13 +42,16 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         training::activation(args.activation),
         &config,
     )?;
-    println!(
+    say!(
         "{:>6}  {:>10}  {:>8}  {:>8}",
-        "hidden", "final loss", "accuracy", "time"
+        "hidden",
+        "final loss",
+        "accuracy",
+        "time"
     );
     for result in &results {
         let last = result.trained.summary.last();
-        println!(
+        say!(
             "{:>6}  {:>10.6}  {:>8.3}  {:>7.2}s",
             result.hidden,
             last.loss,
@@ -56,7 +61,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     if let Some(path) = &args.plot {
         draw(path, &data, &results)?;
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     Ok(())
 }

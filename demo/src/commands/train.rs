@@ -8,7 +8,9 @@ use crate::commands::progress::Progress;
 use crate::commands::{inspect, model_io, training};
 use crate::data::{self, LabeledData, Table};
 use crate::error::{Error, Result};
+use crate::output;
 use crate::plot::{self, Animation};
+use crate::say;
 
 /// Frames in a `--gif` animation (fewer when there are fewer passes).
 const GIF_FRAMES: usize = 40;
@@ -43,7 +45,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             )
         }
     };
-    println!(
+    say!(
         "training {} on {} ({} rows, {} features, {} classes)",
         describe(&model),
         args.data.display(),
@@ -100,7 +102,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         .holdout_accuracy
         .map(|accuracy| format!(", holdout accuracy {accuracy:.3}"))
         .unwrap_or_default();
-    println!(
+    say!(
         "final loss {:.6}, train accuracy {:.3}{}, {:.2} s",
         last.loss,
         last.train_accuracy,
@@ -109,29 +111,29 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     );
     if let Some(path) = &args.save {
         model_io::save(&model, path)?;
-        println!("saved the model to {}", path.display());
+        say!("saved the model to {}", path.display());
     }
     if let Some(path) = &args.log {
         write_log(path, &log_rows)?;
-        println!("wrote the loss log to {}", path.display());
+        if !atomic::is_stdout(path) {
+            say!("wrote the loss log to {}", path.display());
+        }
     }
     if let Some(path) = &args.plot {
         let classify = training::classifier(&model);
         let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
         plot::boundary_figure(path, &data, &classify, &title)?;
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     if let Some(path) = &args.gif {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     if args.tape_stats {
-        println!("{}", inspect::tape_stats(&model, &dataset, &config));
+        say!("{}", inspect::tape_stats(&model, &dataset, &config));
     }
     if args.dump_tape {
-        print!(
-            "{}",
-            inspect::tape_dump(&model, &dataset, &config, DUMPED_ROWS)
-        );
+        let dump = inspect::tape_dump(&model, &dataset, &config, DUMPED_ROWS);
+        say!("{}", dump.trim_end());
     }
     Ok(())
 }
@@ -156,6 +158,18 @@ fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
                 found: data.feature_count(),
             });
         }
+    }
+    for (flag, path) in [
+        ("--save", &args.save),
+        ("--plot", &args.plot),
+        ("--gif", &args.gif),
+    ] {
+        if let Some(path) = path {
+            atomic::refuse_stdout(flag, path)?;
+        }
+    }
+    if args.log.as_deref().is_some_and(atomic::is_stdout) {
+        output::reserve_stdout_for_data();
     }
     for path in [&args.save, &args.log, &args.plot, &args.gif]
         .into_iter()

@@ -42,6 +42,7 @@ pub fn config(args: &TrainingArgs, holdout: Option<f64>, report_every: usize) ->
         reg: args.reg,
         reduction: reduction(args.loss),
         optimizer: optimizer(args.optimizer),
+        schedule: args.schedule,
         batch_size: args.batch_size,
         holdout,
         seed: args.seed,

@@ -6,6 +6,7 @@ use crate::commands::progress::Progress;
 use crate::commands::training::{self, Trained};
 use crate::data::LabeledData;
 use crate::error::Result;
+use crate::say;
 
 /// Points of the tutorial's moons figure, its noise and the generator's seed.
 pub const MOONS_POINTS: usize = 200;
@@ -109,13 +110,17 @@ pub fn sigmoid_curve() -> Vec<(f64, f64)> {
 
 /// Prints the summary table: model, hidden layers, final loss, train accuracy, training time.
 pub fn print_summary(rows: &[SummaryRow]) {
-    println!();
-    println!(
+    say!("");
+    say!(
         "{:<22} {:<14} {:>10} {:>9} {:>9}",
-        "model", "hidden layers", "final loss", "accuracy", "time"
+        "model",
+        "hidden layers",
+        "final loss",
+        "accuracy",
+        "time"
     );
     for row in rows {
-        println!(
+        say!(
             "{:<22} {:<14} {:>10.6} {:>9.3} {:>8.2}s",
             row.model,
             row.hidden,

@@ -1,6 +1,6 @@
 //! `train`: the loop of gradient steps, progress reports and divergence checks.
 
-use super::{Progress, TrainConfig, TrainError, TrainSummary};
+use super::{AfterPass, PassHook, Progress, TrainConfig, TrainError, TrainSummary};
 use crate::dataset::{Dataset, holdout_count};
 use crate::loss::{self, Reduction};
 use crate::metrics::accuracy;
@@ -39,8 +39,20 @@ pub fn train_observed(
     model: &mut Mlp,
     data: &Dataset,
     config: &TrainConfig,
+    callback: impl FnMut(&Progress),
+    after_pass: impl FnMut(usize, &Mlp),
+) -> Result<TrainSummary, TrainError> {
+    train_with_hook(model, data, config, callback, &mut AfterPass(after_pass))
+}
+
+/// [`train`], also running `hook` around every pass: before it, with the learning rate that
+/// `config.schedule` chose (which the hook may change); after it, with the updated model.
+pub fn train_with_hook(
+    model: &mut Mlp,
+    data: &Dataset,
+    config: &TrainConfig,
     mut callback: impl FnMut(&Progress),
-    mut after_pass: impl FnMut(usize, &Mlp),
+    hook: &mut impl PassHook,
 ) -> Result<TrainSummary, TrainError> {
     check(model, data, config)?;
     let (train_set, holdout) = match config.holdout {
@@ -62,6 +74,12 @@ pub fn train_observed(
 
     for pass in 0..=config.passes {
         if pass > 0 {
+            let mut learning_rate =
+                config
+                    .schedule
+                    .rate(config.learning_rate, pass - 1, config.passes);
+            hook.before_pass(pass, &mut learning_rate);
+            optimizer.set_learning_rate(learning_rate);
             match batch_size {
                 None => {
                     let (objective, grads) = model.gradients(
@@ -104,7 +122,7 @@ pub fn train_observed(
             }
         }
         if pass > 0 {
-            after_pass(pass, model);
+            hook.after_pass(pass, model);
         }
         if pass % config.report_every == 0 || pass == config.passes {
             let (loss, train_accuracy) = evaluate(model, &mut tape, &train_set, config);
@@ -140,7 +158,8 @@ fn evaluate(model: &Mlp, tape: &mut Tape, data: &Dataset, config: &TrainConfig) 
     let vars = model.params().constants_on(tape);
     let logits = model.forward(&vars, tape.constant(data.features.clone()));
     let data_loss = model.data_loss(logits, &data.labels, config.reduction);
-    let objective = (data_loss + loss::l2_penalty(&vars, config.reg)).item();
+    let reg = config.reduction.penalty_strength(config.reg, data.len());
+    let objective = (data_loss + loss::l2_penalty(&vars, reg)).item();
     let predicted = model.classes_from_logits(&logits.value());
     let per_example = per_example(objective, data.len(), config.reduction);
     (per_example, accuracy(&predicted, &data.labels))
@@ -214,6 +233,9 @@ fn check(model: &Mlp, data: &Dataset, config: &TrainConfig) -> Result<(), TrainE
     }
     if !(config.reg.is_finite() && config.reg >= 0.0) {
         return Err(TrainError::Reg { reg: config.reg });
+    }
+    if let Some(reason) = config.schedule.invalid() {
+        return Err(TrainError::Schedule { reason });
     }
     if config.batch_size == Some(0) {
         return Err(TrainError::ZeroBatchSize);
