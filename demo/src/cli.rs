@@ -151,6 +151,10 @@ pub struct TrainingArgs {
     /// Rows per mini-batch (default: the whole data set)
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub batch_size: Option<usize>,
+    /// Number of classes of a new model (default: the largest label plus one, every class having
+    /// an example); lets some classes have no example in the data
+    #[arg(long, value_name = "N", value_parser = class_count)]
+    pub classes: Option<usize>,
     /// Seed for weights, shuffling and the holdout split
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -311,7 +315,9 @@ fn schedule(text: &str) -> Result<nn::optim::Schedule, String> {
                     at_least_one(text).map_err(|reason| format!("step's EVERY {reason}"))?
                 }
                 None => {
-                    return Err("step needs its EVERY, as in step:1000 or step:1000:0.5".to_string());
+                    return Err(
+                        "step needs its EVERY, as in step:1000 or step:1000:0.5".to_string()
+                    );
                 }
             };
             let factor = number(1, "FACTOR")?.unwrap_or(0.5);
@@ -343,6 +349,14 @@ fn schedule(text: &str) -> Result<nn::optim::Schedule, String> {
     match parsed.invalid() {
         Some(reason) => Err(reason),
         None => Ok(parsed),
+    }
+}
+
+fn class_count(text: &str) -> Result<usize, String> {
+    let most = crate::data::MAX_LABEL + 1;
+    match text.parse::<usize>() {
+        Ok(count) if (2..=most).contains(&count) => Ok(count),
+        _ => Err(format!("must be a whole number from 2 to {most}")),
     }
 }
 

@@ -4,6 +4,8 @@
 //! the subcommands, figures and errors live here.
 
 pub mod atomic;
+pub mod budget;
+pub mod classes;
 pub mod cli;
 pub mod commands;
 pub mod data;

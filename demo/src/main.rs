@@ -104,6 +104,7 @@ fn tutorial(out_dir: &Path) -> Result<()> {
     // 5. Varying the hidden layer size: more units, more wiggle.
     let sweep = commands::sweep::train_sizes(
         &data,
+        data.class_count(),
         &tutorial::SWEEP_SIZES,
         nn::Activation::Tanh,
         &tutorial::tutorial_config(),

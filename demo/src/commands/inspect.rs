@@ -57,6 +57,7 @@ pub fn tape_stats(model: &nn::Mlp, data: &nn::Dataset, config: &nn::TrainConfig)
 /// `demo graph`: the recorded graph of one step of a fresh network on a few moons points, as DOT,
 /// rendered to PNG beside it when Graphviz's `dot` is on the PATH.
 pub fn run(args: &GraphArgs) -> Result<()> {
+    moons::check_memory(args.rows, "--rows")?;
     let data = moons::make_moons(args.rows.max(2), 0.2, 0);
     let dataset = data.to_dataset();
     let model = training::new_model(
@@ -65,7 +66,7 @@ pub fn run(args: &GraphArgs) -> Result<()> {
         2,
         training::activation(args.activation),
         0,
-    );
+    )?;
     let config = nn::TrainConfig::default();
     let tape = Tape::new();
     let grads = record_step(&model, &dataset, &config, &tape);

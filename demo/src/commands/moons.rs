@@ -19,6 +19,7 @@ pub fn run(args: &MoonsArgs) -> Result<()> {
         atomic::refuse_stdout("--plot", plot)?;
         atomic::check_writable(plot)?;
     }
+    crate::moons::check_memory(args.n, "--n")?;
     let moons = make_moons(args.n, args.noise, args.seed);
     data::write_labeled(&args.out, &moons)?;
     say!(

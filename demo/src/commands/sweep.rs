@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::atomic;
+use crate::classes;
 use crate::cli::SweepArgs;
 use crate::commands::progress::Progress;
 use crate::commands::training::{self, Trained};
@@ -24,6 +25,7 @@ pub struct SweepResult {
 /// Trains one network per `--hidden-sizes` entry, prints a table and draws `--plot`.
 pub fn run(args: &SweepArgs) -> Result<()> {
     let data = Table::read(&args.data)?.training_data()?;
+    let classes = classes::class_count(&data, &args.data, args.training.classes)?;
     if let Some(path) = &args.plot {
         if data.feature_count() != 2 {
             return Err(Error::NotTwoFeatures {
@@ -38,6 +40,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let config = training::config(&args.training, None, (args.training.passes / 50).max(1));
     let results = train_sizes(
         &data,
+        classes,
         &args.hidden_sizes.0,
         training::activation(args.activation),
         &config,
@@ -70,10 +73,17 @@ pub fn run(args: &SweepArgs) -> Result<()> {
 /// `config.seed + hidden`; the results come back in the order of `sizes`.
 pub fn train_sizes(
     data: &LabeledData,
+    classes: usize,
     sizes: &[usize],
     activation: nn::Activation,
     config: &nn::TrainConfig,
 ) -> Result<Vec<SweepResult>> {
+    let layer_sizes: Vec<[usize; 3]> = sizes
+        .iter()
+        .map(|&hidden| [data.feature_count(), hidden, classes])
+        .collect();
+    let layer_sizes: Vec<&[usize]> = layer_sizes.iter().map(|sizes| &sizes[..]).collect();
+    training::check_training_memory(&layer_sizes, data.labels.len(), config)?;
     let dataset = data.to_dataset();
     let progress = Progress::new(config.passes * sizes.len(), "sweep");
     let results = std::thread::scope(|scope| {
@@ -85,10 +95,10 @@ pub fn train_sizes(
                     let mut model = training::new_model(
                         data.feature_count(),
                         &[hidden],
-                        data.class_count(),
+                        classes,
                         activation,
                         config.seed.wrapping_add(hidden as u64),
-                    );
+                    )?;
                     let mut reported = 0;
                     let trained = training::run(&mut model, dataset, config, |report| {
                         progress.advance(report.pass - reported);

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::atomic;
+use crate::classes;
 use crate::cli::TrainArgs;
 use crate::commands::progress::Progress;
 use crate::commands::{inspect, model_io, training};
@@ -24,6 +25,12 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     check_outputs(args, &data)?;
 
     let mut model = match &args.init {
+        Some(_) if args.training.classes.is_some() => {
+            return Err(Error::InvalidFlag {
+                flag: "--classes",
+                reason: "--init's model already has its classes".to_string(),
+            });
+        }
         Some(path) => {
             let model = model_io::load(path)?;
             model_io::check_fits(&model, path, &data, &args.data)?;
@@ -36,13 +43,14 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 .map_or(&[3][..], |layers| &layers.0[..]);
             let activation =
                 training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
+            let classes = classes::class_count(&data, &args.data, args.training.classes)?;
             training::new_model(
                 data.feature_count(),
                 hidden,
-                data.class_count(),
+                classes,
                 activation,
                 args.training.seed,
-            )
+            )?
         }
     };
     say!(
@@ -51,10 +59,11 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         args.data.display(),
         data.labels.len(),
         data.feature_count(),
-        data.class_count()
+        model.classes()
     );
 
     let config = training::config(&args.training, args.holdout, args.print_every);
+    training::check_training_memory(&[model.sizes()], data.labels.len(), &config)?;
     let dataset = data.to_dataset();
     let progress = Progress::new(config.passes, "train");
     let mut log_rows = Vec::new();
@@ -91,6 +100,25 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 loss,
                 learning_rate,
                 saved_to: Some(path.clone()),
+            });
+        }
+        (
+            Err(Error::LossRose {
+                start,
+                end,
+                pass,
+                learning_rate,
+                ..
+            }),
+            Some(path),
+        ) => {
+            progress.finish();
+            return Err(Error::LossRose {
+                start,
+                end,
+                pass,
+                learning_rate,
+                not_saved: Some(path.clone()),
             });
         }
         (trained, _) => trained?,

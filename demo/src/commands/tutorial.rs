@@ -59,7 +59,7 @@ pub fn tutorial_config() -> nn::TrainConfig {
 
 /// Logistic regression (no hidden layer) trained on `data` as the tutorial trains its net.
 pub fn train_logistic(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
-    let mut model = training::new_model(2, &[], data.class_count(), nn::Activation::Tanh, SEED);
+    let mut model = training::new_model(2, &[], data.class_count(), nn::Activation::Tanh, SEED)?;
     let config = tutorial_config();
     let progress = Progress::new(config.passes, "logistic");
     let trained = training::run(&mut model, &data.to_dataset(), &config, |report| {
@@ -71,7 +71,7 @@ pub fn train_logistic(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
 
 /// The 3-layer net (hidden size 3, tanh), printing `Loss after iteration N: L` every 1000 passes.
 pub fn train_network(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
-    let mut model = training::new_model(2, &[3], data.class_count(), nn::Activation::Tanh, SEED);
+    let mut model = training::new_model(2, &[3], data.class_count(), nn::Activation::Tanh, SEED)?;
     let config = tutorial_config();
     let progress = Progress::new(config.passes, "hidden 3");
     let trained = training::run(&mut model, &data.to_dataset(), &config, |report| {

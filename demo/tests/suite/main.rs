@@ -7,3 +7,4 @@ mod golden;
 mod robust_input;
 mod streams;
 mod subcommands;
+mod training_guards;
