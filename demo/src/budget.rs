@@ -94,7 +94,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(message.contains("--hidden"), "{message}");
-        assert!(message.contains("TB of memory"), "{message}");
+        assert!(message.contains("PB of memory"), "{message}");
         // The largest sizes a usize can name do not overflow the arithmetic either.
         assert!(training_bytes(&[usize::MAX, usize::MAX], usize::MAX, usize::MAX) > 0);
     }
