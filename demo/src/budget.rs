@@ -15,22 +15,24 @@ const PARAMETER_COPIES: u128 = 5;
 /// gradient of each.
 const VALUES_PER_UNIT: u128 = 4;
 
-/// The numbers of a fully connected network of layer sizes `sizes`: `Σ (in + 1)·out`.
+/// The numbers of a fully connected network of layer sizes `sizes`: `Σ (in + 1)·out`
+/// (saturating: a count beyond `u128` is beyond any memory anyway).
 pub fn parameter_count(sizes: &[usize]) -> u128 {
     sizes
         .windows(2)
-        .map(|pair| (pair[0] as u128 + 1) * pair[1] as u128)
-        .sum()
+        .map(|pair| (pair[0] as u128 + 1).saturating_mul(pair[1] as u128))
+        .fold(0, u128::saturating_add)
 }
 
-/// Bytes to train a network of layer sizes `sizes` on `rows` rows, `batch_rows` per step.
+/// Bytes to train a network of layer sizes `sizes` on `rows` rows, `batch_rows` per step
+/// (saturating).
 pub fn training_bytes(sizes: &[usize], rows: usize, batch_rows: usize) -> u128 {
     let units: u128 = sizes.iter().map(|&size| size as u128).sum();
-    let parameters = PARAMETER_COPIES * parameter_count(sizes);
+    let parameters = PARAMETER_COPIES.saturating_mul(parameter_count(sizes));
     // A step records the batch; a report evaluates every row (without gradients).
-    let step = VALUES_PER_UNIT * batch_rows as u128 * units;
-    let report = 2 * rows as u128 * units;
-    F64 * (parameters + step + report)
+    let step = (VALUES_PER_UNIT * batch_rows as u128).saturating_mul(units);
+    let report = (2 * rows as u128).saturating_mul(units);
+    F64.saturating_mul(parameters.saturating_add(step).saturating_add(report))
 }
 
 /// Refuses `needed` bytes for `what` when they exceed the memory available (or any address

@@ -85,7 +85,7 @@ mod tests {
             "{message}"
         );
         assert!(
-            message.contains("2, 3, 4, 5, 6, 7, 8, 9 and 9990 more"),
+            message.contains("2, 3, 4, 5, 6, 7, 8, 9 and 9989 more"),
             "{message}"
         );
         assert!(message.contains("--classes 10000"), "{message}");

@@ -71,7 +71,7 @@ pub fn new_model(
     let mut sizes = vec![in_features];
     sizes.extend_from_slice(hidden);
     sizes.push(classes);
-    let bytes = 8 * budget::parameter_count(&sizes);
+    let bytes = budget::parameter_count(&sizes).saturating_mul(8);
     budget::check("the model's parameters", bytes, "--hidden")?;
     let mut rng = StdRng::seed_from_u64(seed);
     Ok(nn::Mlp::new(
@@ -93,7 +93,7 @@ pub fn check_training_memory(
     let bytes = sizes
         .iter()
         .map(|sizes| budget::training_bytes(sizes, rows, batch_rows))
-        .sum();
+        .fold(0, u128::saturating_add);
     budget::check("training", bytes, "--hidden, --batch-size or the data")
 }
 
