@@ -36,6 +36,29 @@ pub enum Command {
     Gradcheck(GradcheckArgs),
     /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
     Graph(GraphArgs),
+    /// Train the tutorial's 3-unit network alone; --exact: on its own data and initial weights.
+    Tutorial(TutorialArgs),
+}
+
+/// Flags of `demo tutorial`.
+#[derive(Debug, Args)]
+pub struct TutorialArgs {
+    /// Use the tutorial's own data (scikit-learn's moons, random_state 0) and initial weights
+    /// (numpy's), shipped with the demo: the losses are then the tutorial's to about 1e-12
+    #[arg(long)]
+    pub exact: bool,
+    /// Passes of full-batch gradient descent
+    #[arg(long, default_value_t = 20000, value_parser = at_least_one)]
+    pub passes: usize,
+    /// Learning rate (the tutorial's epsilon)
+    #[arg(long = "lr", default_value_t = 0.01, value_name = "RATE", value_parser = positive)]
+    pub learning_rate: f64,
+    /// Print (and log) the loss every this many passes
+    #[arg(long, default_value_t = 1000, value_name = "K", value_parser = at_least_one)]
+    pub print_every: usize,
+    /// Write pass,loss,accuracy rows to this CSV (`-`: standard output)
+    #[arg(long, value_name = "FILE.csv")]
+    pub log: Option<PathBuf>,
 }
 
 /// Flags of `demo moons`.
@@ -67,8 +90,8 @@ pub struct TrainArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", value_parser = hidden_layers, conflicts_with = "init")]
     pub hidden: Option<HiddenLayers>,
-    /// Activation of the hidden layers
-    #[arg(long, value_enum, conflicts_with = "init")]
+    /// Activation of the hidden layers (also of a plain parameters file given to --init)
+    #[arg(long, value_enum)]
     pub activation: Option<ActivationArg>,
     /// Shared training flags.
     #[command(flatten)]
@@ -76,7 +99,8 @@ pub struct TrainArgs {
     /// Fraction of the rows held out to measure test accuracy (between 0 and 1)
     #[arg(long, value_name = "FRACTION", value_parser = fraction, allow_negative_numbers = true)]
     pub holdout: Option<f64>,
-    /// Start from this checkpoint instead of random weights
+    /// Start from these weights instead of random ones: a checkpoint, or a plain parameters file
+    /// {"W1": [[...]], "b1": [...], "W2": ..., "b2": ...} (weights inputs × outputs)
     #[arg(long, value_name = "CKPT")]
     pub init: Option<PathBuf>,
     /// Write the trained model to this checkpoint
@@ -85,7 +109,7 @@ pub struct TrainArgs {
     /// Report (print and log) the loss every this many passes
     #[arg(long, default_value_t = 1000, value_name = "K", value_parser = at_least_one)]
     pub print_every: usize,
-    /// Write pass,loss,accuracy rows to this CSV (`-`: standard output, the progress lines then go
+    /// Write pass,loss,accuracy rows (and holdout_loss,holdout_accuracy with --holdout) to this CSV (`-`: standard output, the progress lines then go
     /// to standard error)
     #[arg(long, value_name = "FILE.csv")]
     pub log: Option<PathBuf>,

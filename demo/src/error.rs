@@ -112,6 +112,13 @@ pub enum Error {
         /// What the nn crate found wrong with it.
         source: nn::CheckpointError,
     },
+    /// A plain parameters file (`--init`) cannot be read as a model.
+    ParamsFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it, naming the parameter.
+        problem: String,
+    },
     /// A data file's column count fits the model neither with nor without a label column.
     ColumnMismatch {
         /// The checkpoint file.
@@ -319,6 +326,7 @@ impl fmt::Display for Error {
                 nn::CheckpointError::Io { .. } => write!(f, "{source}"),
                 _ => write!(f, "{}: {}", path.display(), source),
             },
+            Error::ParamsFile { path, problem } => write!(f, "{}: {}", path.display(), problem),
             Error::ColumnMismatch {
                 model,
                 model_features,

@@ -12,4 +12,5 @@ pub mod data;
 pub mod error;
 pub mod moons;
 pub mod output;
+pub mod params_file;
 pub mod plot;

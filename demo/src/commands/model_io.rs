@@ -5,10 +5,39 @@ use std::path::Path;
 use crate::atomic;
 use crate::data::LabeledData;
 use crate::error::{Error, Result};
+use crate::params_file;
 
 /// Loads a model from a checkpoint in the nn JSON format.
 pub fn load(path: &Path) -> Result<nn::Mlp> {
     nn::checkpoint::load(path).map_err(|source| Error::Checkpoint {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The starting model of `--init`: a checkpoint (it has `sizes`), or a plain parameters file
+/// whose hidden layers get `activation` (`--activation`, tanh by default).
+pub fn load_init(path: &Path, activation: Option<nn::Activation>) -> Result<nn::Mlp> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let is_checkpoint = serde_json::from_str::<serde_json::Value>(&text)
+        .map(|value| value.get("sizes").is_some())
+        .unwrap_or(true);
+    if !is_checkpoint {
+        return params_file::model(path, &text, activation.unwrap_or(nn::Activation::Tanh));
+    }
+    if activation.is_some() {
+        return Err(Error::InvalidFlag {
+            flag: "--activation",
+            reason: format!(
+                "{} is a checkpoint, which sets its own activations",
+                path.display()
+            ),
+        });
+    }
+    nn::checkpoint::from_json(&text).map_err(|source| Error::Checkpoint {
         path: path.to_path_buf(),
         source,
     })

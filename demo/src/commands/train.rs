@@ -32,7 +32,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             });
         }
         Some(path) => {
-            let model = model_io::load(path)?;
+            let model = model_io::load_init(path, args.activation.map(training::activation))?;
             model_io::check_fits(&model, path, &data, &args.data)?;
             model
         }
@@ -248,12 +248,13 @@ fn progress_line(report: &nn::Progress) -> String {
     )
 }
 
-/// Writes `pass,loss,accuracy` (and `holdout_accuracy` when held out) rows, numbers exact.
-fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
+/// Writes `pass,loss,accuracy` (and `holdout_loss,holdout_accuracy` when held out) rows,
+/// numbers exact.
+pub fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
     let with_holdout = rows.iter().any(|row| row.holdout_accuracy.is_some());
     atomic::write_with(path, |writer| {
         if with_holdout {
-            writeln!(writer, "pass,loss,accuracy,holdout_accuracy")?;
+            writeln!(writer, "pass,loss,accuracy,holdout_loss,holdout_accuracy")?;
         } else {
             writeln!(writer, "pass,loss,accuracy")?;
         }
@@ -265,8 +266,8 @@ fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
                 data::exact(row.loss),
                 data::exact(row.train_accuracy)
             )?;
-            if let Some(accuracy) = row.holdout_accuracy {
-                write!(writer, ",{}", data::exact(accuracy))?;
+            if let (Some(loss), Some(accuracy)) = (row.holdout_loss, row.holdout_accuracy) {
+                write!(writer, ",{},{}", data::exact(loss), data::exact(accuracy))?;
             }
             writeln!(writer)?;
         }
