@@ -103,6 +103,11 @@ pub struct TrainArgs {
     /// {"W1": [[...]], "b1": [...], "W2": ..., "b2": ...} (weights inputs × outputs)
     #[arg(long, value_name = "CKPT")]
     pub init: Option<PathBuf>,
+    /// Shift and scale each feature to mean 0 and standard deviation 1, measured on the training
+    /// rows (not the held-out ones); saved in the checkpoint, which `predict` then applies (the
+    /// --gif is drawn in standardized coordinates)
+    #[arg(long)]
+    pub standardize: bool,
     /// Write the trained model to this checkpoint
     #[arg(long, value_name = "CKPT")]
     pub save: Option<PathBuf>,

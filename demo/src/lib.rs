@@ -14,3 +14,4 @@ pub mod moons;
 pub mod output;
 pub mod params_file;
 pub mod plot;
+pub mod standardize;

@@ -15,9 +15,13 @@ use crate::say;
 /// Checks d(objective)/d(parameter) for every parameter entry (or along random directions) and
 /// prints the report.
 pub fn run(args: &GradcheckArgs) -> Result<()> {
-    let model = model_io::load(&args.model)?;
+    let (model, standardize) = model_io::load(&args.model)?;
     let data = Table::read(&args.data)?.labeled()?;
     model_io::check_fits(&model, &args.model, &data, &args.data)?;
+    let data = match &standardize {
+        Some(standardize) => standardize.applied(&data),
+        None => data,
+    };
     let reduction = training::reduction(args.loss);
     let names: Vec<&str> = model.params().names().collect();
     let inputs: Vec<Tensor> = model

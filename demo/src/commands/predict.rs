@@ -14,7 +14,7 @@ use crate::say;
 
 /// Prints (or writes to `--out`; `-` is standard output) each row's predicted class and class probabilities.
 pub fn run(args: &PredictArgs) -> Result<()> {
-    let model = model_io::load(&args.model)?;
+    let (model, standardize) = model_io::load(&args.model)?;
     // Without --out (or with `--out -`) the predictions are the standard output, and the
     // accuracy line goes to standard error so that the CSV stays clean.
     let out = args.out.as_deref().unwrap_or(Path::new("-"));
@@ -38,6 +38,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         });
     };
 
+    // A model trained with --standardize takes its inputs transformed as in training.
+    let features = match &standardize {
+        Some(standardize) => standardize.apply(&features),
+        None => features,
+    };
     let predicted = model.predict(&features);
     let probabilities = model.predict_proba(&features);
     let csv = predictions_csv(&predicted, &probabilities);

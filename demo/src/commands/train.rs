@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::output;
 use crate::plot::{self, Animation};
 use crate::say;
+use crate::standardize::Standardize;
 
 /// Frames in a `--gif` animation (fewer when there are fewer passes).
 const GIF_FRAMES: usize = 40;
@@ -24,7 +25,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let data = table.training_data()?;
     check_outputs(args, &data)?;
 
-    let mut model = match &args.init {
+    let (mut model, saved_standardize) = match &args.init {
         Some(_) if args.training.classes.is_some() => {
             return Err(Error::InvalidFlag {
                 flag: "--classes",
@@ -32,9 +33,10 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             });
         }
         Some(path) => {
-            let model = model_io::load_init(path, args.activation.map(training::activation))?;
+            let (model, standardize) =
+                model_io::load_init(path, args.activation.map(training::activation))?;
             model_io::check_fits(&model, path, &data, &args.data)?;
-            model
+            (model, standardize)
         }
         None => {
             let hidden = args
@@ -44,13 +46,14 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             let activation =
                 training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
             let classes = classes::class_count(&data, &args.data, args.training.classes)?;
-            training::new_model(
+            let model = training::new_model(
                 data.feature_count(),
                 hidden,
                 classes,
                 activation,
                 args.training.seed,
-            )?
+            )?;
+            (model, None)
         }
     };
     say!(
@@ -64,6 +67,25 @@ pub fn run(args: &TrainArgs) -> Result<()> {
 
     let config = training::config(&args.training, args.holdout, args.print_every);
     training::check_training_memory(&[model.sizes()], data.labels.len(), &config)?;
+    // A checkpoint trained with --standardize keeps its own transform; otherwise one is fitted
+    // on the training rows. The figures keep the data as given (`raw`).
+    let standardize = match saved_standardize {
+        Some(standardize) => Some(standardize),
+        None if args.standardize => Some(Standardize::fit_training_rows(&data, &config)),
+        None => None,
+    };
+    let raw = data;
+    let data = match &standardize {
+        Some(standardize) => {
+            say!(
+                "standardizing the features: mean {:?}, standard deviation {:?}",
+                standardize.mean,
+                standardize.std
+            );
+            standardize.applied(&raw)
+        }
+        None => raw.clone(),
+    };
     let dataset = data.to_dataset();
     let progress = Progress::new(config.passes, "train");
     let mut log_rows = Vec::new();
@@ -94,7 +116,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         ) => {
             // nn rolled the model back to its last finite parameters: keep those.
             progress.finish();
-            model_io::save(&model, path)?;
+            model_io::save(&model, standardize.as_ref(), path)?;
             return Err(Error::Diverged {
                 pass,
                 loss,
@@ -138,7 +160,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         trained.elapsed.as_secs_f64()
     );
     if let Some(path) = &args.save {
-        model_io::save(&model, path)?;
+        model_io::save(&model, standardize.as_ref(), path)?;
         say!("saved the model to {}", path.display());
     }
     if let Some(path) = &args.log {
@@ -148,9 +170,12 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         }
     }
     if let Some(path) = &args.plot {
-        let classify = training::classifier(&model);
+        let classify = |points: &autograd::Tensor| match &standardize {
+            Some(standardize) => model.predict(&standardize.apply(points)),
+            None => model.predict(points),
+        };
         let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
-        plot::boundary_figure(path, &data, &classify, &title)?;
+        plot::boundary_figure(path, &raw, &classify, &title)?;
         say!("wrote {}", path.display());
     }
     if let Some(path) = &args.gif {

@@ -229,3 +229,141 @@ fn gradcheck_names_parameters_and_takes_directions_and_tolerances() {
         run.stderr
     );
 }
+
+/// Each column's mean and population standard deviation over `rows` of `features` `[N, F]`.
+fn column_stats(features: &autograd::Tensor, rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    let columns = features.dims()[1];
+    let value = |row: usize, column: usize| features.data()[row * columns + column];
+    let count = rows.len() as f64;
+    let mean: Vec<f64> = (0..columns)
+        .map(|c| rows.iter().map(|&r| value(r, c)).sum::<f64>() / count)
+        .collect();
+    let std = (0..columns)
+        .map(|c| {
+            let squares: f64 = rows.iter().map(|&r| (value(r, c) - mean[c]).powi(2)).sum();
+            (squares / count).sqrt()
+        })
+        .collect();
+    (mean, std)
+}
+
+fn saved_transform(checkpoint: &str) -> (Vec<f64>, Vec<f64>) {
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(checkpoint).unwrap()).unwrap();
+    let numbers = |name: &str| -> Vec<f64> {
+        json["standardize"][name]
+            .as_array()
+            .unwrap_or_else(|| panic!("no standardize.{name} in the checkpoint"))
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    (numbers("mean"), numbers("std"))
+}
+
+fn assert_close(got: &[f64], want: &[f64]) {
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+            "{got:?} vs {want:?}"
+        );
+    }
+}
+
+#[test]
+fn standardize_fits_the_training_rows_and_predict_applies_the_saved_transform() {
+    let dir = tempfile::tempdir().unwrap();
+    // Moons moved far from the origin and stretched: x in the thousands.
+    let moons = demo::moons::make_moons(60, 0.1, 3);
+    let mut text = String::from("x,y,label\n");
+    for (row, label) in moons.labels.iter().enumerate() {
+        let point = moons.features.row(row);
+        text.push_str(&format!(
+            "{},{},{label}\n",
+            5000.0 + 1000.0 * point[0],
+            point[1]
+        ));
+    }
+    let data = write_file(dir.path(), "far.csv", &text);
+    let table = demo::data::Table::read(std::path::Path::new(&data)).unwrap();
+    let features = table.labeled().unwrap().features;
+
+    let model = path_in(dir.path(), "model.json");
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--standardize",
+            "--passes",
+            "300",
+            "--lr",
+            "0.005",
+            "--save",
+            &model,
+        ],
+    );
+    let all: Vec<usize> = (0..60).collect();
+    let (mean, std) = saved_transform(&model);
+    let (want_mean, want_std) = column_stats(&features, &all);
+    assert_close(&mean, &want_mean);
+    assert_close(&std, &want_std);
+    // predict on the raw file applies the transform: the same accuracy as training measured.
+    let trained_accuracy = run
+        .stdout
+        .split("train accuracy ")
+        .last()
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let predicted = demo_ok(dir.path(), &["predict", "--model", &model, "--data", &data]);
+    assert!(
+        predicted
+            .stderr
+            .contains(&format!("accuracy {trained_accuracy} ")),
+        "train said {trained_accuracy}; predict said {}",
+        predicted.stderr
+    );
+    assert!(
+        trained_accuracy.parse::<f64>().unwrap() > 0.8,
+        "{}",
+        run.stdout
+    );
+
+    // With rows held out, only the training rows are measured (nn's split, same seed).
+    demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            &data,
+            "--standardize",
+            "--passes",
+            "5",
+            "--holdout",
+            "0.25",
+            "--seed",
+            "7",
+            "--save",
+            &model,
+        ],
+    );
+    let (train_rows, _) =
+        nn::Dataset::new(features.clone(), moons.labels.clone()).split_holdout(0.25, 7);
+    let training_rows: Vec<usize> = (0..train_rows.len())
+        .map(|r| {
+            (0..60)
+                .find(|&i| features.row(i) == train_rows.features.row(r))
+                .unwrap()
+        })
+        .collect();
+    let (mean, std) = saved_transform(&model);
+    let (want_mean, want_std) = column_stats(&features, &training_rows);
+    assert_close(&mean, &want_mean);
+    assert_close(&std, &want_std);
+    let (all_mean, _) = column_stats(&features, &all);
+    assert_ne!(mean, all_mean, "the held-out rows must not be measured");
+}
