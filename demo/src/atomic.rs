@@ -142,6 +142,11 @@ fn resolve(path: &Path) -> io::Result<Target> {
     if is_stdout(path) {
         return Ok(Target::Stdout);
     }
+    if names_a_descriptor(path) && fs::metadata(path).is_ok() {
+        // `/dev/stdout` and the like lead through the kernel's links to an open file (a pipe's
+        // "pipe:[1234]" is no path at all): write into it, as the shell set it up.
+        return Ok(Target::Stream(path.to_path_buf()));
+    }
     let mut current = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         let metadata = match fs::symlink_metadata(&current) {
@@ -172,6 +177,15 @@ fn resolve(path: &Path) -> io::Result<Target> {
     Err(io::Error::other(format!(
         "more than {MAX_LINKS} symbolic links in a row (a loop?)"
     )))
+}
+
+/// Whether `path` names an open file descriptor (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`).
+fn names_a_descriptor(path: &Path) -> bool {
+    ["/dev/stdin", "/dev/stdout", "/dev/stderr"]
+        .iter()
+        .any(|name| path == Path::new(name))
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc")
 }
 
 /// A fresh name in the same directory as `path` (so the rename stays on one file system).

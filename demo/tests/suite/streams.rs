@@ -22,6 +22,27 @@ fn moons_out_dash_streams_the_csv_to_standard_output_and_makes_no_file() {
 }
 
 #[test]
+fn dev_stdout_is_written_into_and_never_replaced() {
+    // Standard output is a pipe here: /dev/stdout leads to "pipe:[N]", which no rename can reach.
+    let dir = tempfile::tempdir().unwrap();
+    let run = demo_ok(dir.path(), &["moons", "--n", "3", "--out", "/dev/stdout"]);
+    assert!(run.stdout.starts_with("x,y,label\n"), "{}", run.stdout);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|line| line.ends_with(",0") || line.ends_with(",1"))
+            .count(),
+        3
+    );
+    assert!(
+        fs::symlink_metadata("/dev/stdout")
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
 fn an_output_through_a_symbolic_link_writes_its_target_and_keeps_the_link() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("real")).unwrap();
