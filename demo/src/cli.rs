@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output;
+
 /// The tutorial "a neural network from scratch", end to end, and tools to repeat it on your own data.
 ///
 /// Without a subcommand, reproduces the tutorial and writes its figures into `out/`.
@@ -34,6 +36,29 @@ pub enum Command {
     Gradcheck(GradcheckArgs),
     /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
     Graph(GraphArgs),
+    /// Train the tutorial's 3-unit network alone; --exact: on its own data and initial weights.
+    Tutorial(TutorialArgs),
+}
+
+/// Flags of `demo tutorial`.
+#[derive(Debug, Args)]
+pub struct TutorialArgs {
+    /// Use the tutorial's own data (scikit-learn's moons, random_state 0) and initial weights
+    /// (numpy's), shipped with the demo: the losses are then the tutorial's to about 1e-12
+    #[arg(long)]
+    pub exact: bool,
+    /// Passes of full-batch gradient descent
+    #[arg(long, default_value_t = 20000, value_parser = at_least_one)]
+    pub passes: usize,
+    /// Learning rate (the tutorial's epsilon)
+    #[arg(long = "lr", default_value_t = 0.01, value_name = "RATE", value_parser = positive)]
+    pub learning_rate: f64,
+    /// Print (and log) the loss every this many passes
+    #[arg(long, default_value_t = 1000, value_name = "K", value_parser = at_least_one)]
+    pub print_every: usize,
+    /// Write pass,loss,accuracy rows to this CSV (`-`: standard output)
+    #[arg(long, value_name = "FILE.csv")]
+    pub log: Option<PathBuf>,
 }
 
 /// Flags of `demo moons`.
@@ -48,7 +73,7 @@ pub struct MoonsArgs {
     /// Seed of the random generator
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// The CSV file to write
+    /// The CSV file to write (`-`: standard output)
     #[arg(long, value_name = "FILE.csv")]
     pub out: PathBuf,
     /// Also draw the points to this PNG
@@ -65,8 +90,8 @@ pub struct TrainArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", value_parser = hidden_layers, conflicts_with = "init")]
     pub hidden: Option<HiddenLayers>,
-    /// Activation of the hidden layers
-    #[arg(long, value_enum, conflicts_with = "init")]
+    /// Activation of the hidden layers (also of a plain parameters file given to --init)
+    #[arg(long, value_enum)]
     pub activation: Option<ActivationArg>,
     /// Shared training flags.
     #[command(flatten)]
@@ -74,16 +99,23 @@ pub struct TrainArgs {
     /// Fraction of the rows held out to measure test accuracy (between 0 and 1)
     #[arg(long, value_name = "FRACTION", value_parser = fraction, allow_negative_numbers = true)]
     pub holdout: Option<f64>,
-    /// Start from this checkpoint instead of random weights
+    /// Start from these weights instead of random ones: a checkpoint, or a plain parameters file
+    /// {"W1": [[...]], "b1": [...], "W2": ..., "b2": ...} (weights inputs × outputs)
     #[arg(long, value_name = "CKPT")]
     pub init: Option<PathBuf>,
+    /// Shift and scale each feature to mean 0 and standard deviation 1, measured on the training
+    /// rows (not the held-out ones); saved in the checkpoint, which `predict` then applies (the
+    /// --gif is drawn in standardized coordinates)
+    #[arg(long)]
+    pub standardize: bool,
     /// Write the trained model to this checkpoint
     #[arg(long, value_name = "CKPT")]
     pub save: Option<PathBuf>,
     /// Report (print and log) the loss every this many passes
     #[arg(long, default_value_t = 1000, value_name = "K", value_parser = at_least_one)]
     pub print_every: usize,
-    /// Write pass,loss,accuracy rows to this CSV
+    /// Write pass,loss,accuracy rows (and holdout_loss,holdout_accuracy with --holdout) to this CSV (`-`: standard output, the progress lines then go
+    /// to standard error)
     #[arg(long, value_name = "FILE.csv")]
     pub log: Option<PathBuf>,
     /// Draw the trained model's decision boundary (2-feature data only)
@@ -113,7 +145,8 @@ pub struct GraphArgs {
     /// Rows of moons data in the recorded step (values are printed in nodes up to 6 numbers)
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     pub rows: usize,
-    /// The DOT file to write (a PNG beside it too, when Graphviz's `dot` is installed)
+    /// The DOT file to write (a PNG beside it too, when Graphviz's `dot` is installed; `-`:
+    /// standard output, not rendered)
     #[arg(long, value_name = "FILE.dot")]
     pub out: PathBuf,
 }
@@ -127,7 +160,9 @@ pub struct TrainingArgs {
     /// Learning rate (step size)
     #[arg(long = "lr", default_value_t = 0.01, value_name = "RATE", value_parser = positive, allow_negative_numbers = true)]
     pub learning_rate: f64,
-    /// L2 regularisation strength on the weights
+    /// L2 regularisation strength on the weights: reg/2·Σ‖W‖² is added to the summed loss (with
+    /// --loss mean it is divided by the batch's rows as well, so both losses have the same
+    /// minimiser for the same --reg)
     #[arg(long, default_value_t = 0.01, value_parser = non_negative, allow_negative_numbers = true)]
     pub reg: f64,
     /// How the per-point losses are combined for the gradient
@@ -136,9 +171,19 @@ pub struct TrainingArgs {
     /// Optimiser
     #[arg(long, value_enum, default_value_t = OptimizerArg::Gd)]
     pub optimizer: OptimizerArg,
+    /// Learning-rate schedule, from --lr at pass 1 (t: passes done, T: --passes):
+    /// constant; step:EVERY[:FACTOR] (×FACTOR, default 0.5, every EVERY passes);
+    /// exponential:DECAY (×DECAY per pass); inverse-time:DECAY (lr/(1 + DECAY·t), the tutorial's
+    /// annealing); cosine[:FLOOR] (half a cosine from lr down to FLOOR, default 0, at T)
+    #[arg(long, value_name = "SCHEDULE", default_value = "constant", value_parser = schedule)]
+    pub schedule: nn::optim::Schedule,
     /// Rows per mini-batch (default: the whole data set)
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub batch_size: Option<usize>,
+    /// Number of classes of a new model (default: the largest label plus one, every class having
+    /// an example); lets some classes have no example in the data
+    #[arg(long, value_name = "N", value_parser = class_count)]
+    pub classes: Option<usize>,
     /// Seed for weights, shuffling and the holdout split
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -156,7 +201,7 @@ pub struct PredictArgs {
     /// Points to classify: CSV with the model's feature columns, and optionally a label column
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
-    /// Write predictions (class and probabilities per row) to this CSV instead of stdout
+    /// Write predictions (class and probabilities per row) to this CSV instead of standard output
     #[arg(long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
 }
@@ -196,6 +241,20 @@ pub struct GradcheckArgs {
     /// How the per-point losses are combined
     #[arg(long, value_enum, default_value_t = LossArg::Mean)]
     pub loss: LossArg,
+    /// Check along this many random directions instead of entry by entry (two loss evaluations
+    /// each, whatever the model's size)
+    #[arg(long, value_name = "COUNT", value_parser = at_least_one)]
+    pub directions: Option<usize>,
+    /// Seed of the random directions
+    #[arg(long, default_value_t = 0, requires = "directions")]
+    pub seed: u64,
+    /// A comparison passes when |backward − finite difference| ≤ abs + rel·|finite difference|:
+    /// this is rel
+    #[arg(long, value_name = "REL", default_value_t = 1e-5, value_parser = non_negative)]
+    pub rel_tolerance: f64,
+    /// The abs of --rel-tolerance's inequality
+    #[arg(long, value_name = "ABS", default_value_t = 1e-6, value_parser = non_negative)]
+    pub abs_tolerance: f64,
 }
 
 /// Hidden-layer activations on the command line.
@@ -261,6 +320,75 @@ fn positive_sizes(text: &str) -> Result<PositiveSizes, String> {
     Ok(PositiveSizes(sizes))
 }
 
+fn schedule(text: &str) -> Result<nn::optim::Schedule, String> {
+    use nn::optim::Schedule;
+    let mut parts = text.split(':');
+    let name = parts.next().unwrap_or_default();
+    let numbers: Vec<&str> = parts.collect();
+    let number = |index: usize, what: &str| -> Result<Option<f64>, String> {
+        numbers
+            .get(index)
+            .map(|text| {
+                finite(text).map_err(|_| format!("{name}'s {what} {text:?} is not a finite number"))
+            })
+            .transpose()
+    };
+    let required = |value: Option<f64>, what: &str| {
+        value.ok_or_else(|| format!("{name} needs its {what}, as in {name}:{what}"))
+    };
+    let (parsed, most) = match name {
+        "constant" => (Schedule::Constant, 0),
+        "step" => {
+            let every = match numbers.first() {
+                Some(text) => {
+                    at_least_one(text).map_err(|reason| format!("step's EVERY {reason}"))?
+                }
+                None => {
+                    return Err(
+                        "step needs its EVERY, as in step:1000 or step:1000:0.5".to_string()
+                    );
+                }
+            };
+            let factor = number(1, "FACTOR")?.unwrap_or(0.5);
+            (Schedule::Step { every, factor }, 2)
+        }
+        "exponential" => {
+            let decay = required(number(0, "DECAY")?, "DECAY")?;
+            (Schedule::Exponential { decay }, 1)
+        }
+        "inverse-time" => {
+            let decay = required(number(0, "DECAY")?, "DECAY")?;
+            (Schedule::InverseTime { decay }, 1)
+        }
+        "cosine" => {
+            let floor = number(0, "FLOOR")?.unwrap_or(0.0);
+            (Schedule::Cosine { floor }, 1)
+        }
+        other => {
+            return Err(format!(
+                "unknown schedule {other:?} (constant, step:EVERY[:FACTOR], exponential:DECAY, inverse-time:DECAY, cosine[:FLOOR])"
+            ));
+        }
+    };
+    if numbers.len() > most {
+        return Err(format!(
+            "{name} takes at most {most} number(s) after its name"
+        ));
+    }
+    match parsed.invalid() {
+        Some(reason) => Err(reason),
+        None => Ok(parsed),
+    }
+}
+
+fn class_count(text: &str) -> Result<usize, String> {
+    let most = crate::data::MAX_LABEL + 1;
+    match text.parse::<usize>() {
+        Ok(count) if (2..=most).contains(&count) => Ok(count),
+        _ => Err(format!("must be a whole number from 2 to {most}")),
+    }
+}
+
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1".to_string()),
@@ -321,6 +449,13 @@ pub fn parse() -> Result<Cli, ExitCode> {
                     ExitCode::from(2)
                 }
             }
+            ErrorKind::MissingRequiredArgument => {
+                output::warn(format_args!(
+                    "error: missing {} (see --help)",
+                    missing_arguments(&error)
+                ));
+                ExitCode::from(2)
+            }
             _ => {
                 let rendered = error.render().to_string();
                 let first_line = rendered
@@ -333,11 +468,23 @@ pub fn parse() -> Result<Cli, ExitCode> {
                     .find(|line| line.starts_with("[possible values:"))
                     .map(|line| format!(" {line}"))
                     .unwrap_or_default();
-                eprintln!("{first_line}{choices} (see --help)");
+                output::warn(format_args!("{first_line}{choices} (see --help)"));
                 ExitCode::from(2)
             }
         }
     })
+}
+
+/// The required arguments clap found missing, as `--data <FILE.csv>, --out <FILE.csv>`.
+///
+/// Clap renders them on the lines after its first, which the one-line rendering above would cut.
+fn missing_arguments(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::Strings(names)) => names.join(", "),
+        Some(ContextValue::String(name)) => name.clone(),
+        _ => "a required argument".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -354,6 +501,40 @@ mod tests {
     }
 
     #[test]
+    fn schedules_parse_with_their_parameters_and_defaults() {
+        use nn::optim::Schedule;
+        assert_eq!(schedule("constant").unwrap(), Schedule::Constant);
+        assert_eq!(
+            schedule("step:100").unwrap(),
+            Schedule::Step {
+                every: 100,
+                factor: 0.5
+            }
+        );
+        assert_eq!(
+            schedule("step:10:0.1").unwrap(),
+            Schedule::Step {
+                every: 10,
+                factor: 0.1
+            }
+        );
+        assert_eq!(
+            schedule("exponential:0.999").unwrap(),
+            Schedule::Exponential { decay: 0.999 }
+        );
+        assert_eq!(
+            schedule("inverse-time:0.001").unwrap(),
+            Schedule::InverseTime { decay: 0.001 }
+        );
+        assert_eq!(schedule("cosine").unwrap(), Schedule::Cosine { floor: 0.0 });
+        assert!(schedule("exponential").unwrap_err().contains("DECAY"));
+        assert!(schedule("step:0").unwrap_err().contains("at least 1"));
+        assert!(schedule("cosine:-1").unwrap_err().contains("floor -1"));
+        assert!(schedule("linear").unwrap_err().contains("unknown schedule"));
+        assert!(schedule("constant:3").unwrap_err().contains("at most 0"));
+    }
+
+    #[test]
     fn numeric_ranges_are_enforced() {
         assert!(positive("-0.1").is_err());
         assert!(positive("0").is_err());
@@ -361,6 +542,16 @@ mod tests {
         assert_eq!(non_negative("0").unwrap(), 0.0);
         assert!(fraction("1").is_err());
         assert_eq!(fraction("0.25").unwrap(), 0.25);
+    }
+
+    #[test]
+    fn a_missing_required_flag_is_named() {
+        let error = Cli::try_parse_from(["demo", "train"]).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(missing_arguments(&error), "--data <FILE.csv>");
     }
 
     #[test]

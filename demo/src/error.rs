@@ -88,6 +88,16 @@ pub enum Error {
         /// The field as written.
         text: String,
     },
+    /// Some classes between 0 and the largest label have no example (and no `--classes` says
+    /// that is intended).
+    MissingClasses {
+        /// The file.
+        path: PathBuf,
+        /// The classes without an example, ascending.
+        missing: Vec<usize>,
+        /// The largest label.
+        largest: usize,
+    },
     /// Every row has the same label, so there is nothing to classify.
     SingleClass {
         /// The file.
@@ -101,6 +111,13 @@ pub enum Error {
         path: PathBuf,
         /// What the nn crate found wrong with it.
         source: nn::CheckpointError,
+    },
+    /// A plain parameters file (`--init`) cannot be read as a model.
+    ParamsFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it, naming the parameter.
+        problem: String,
     },
     /// A data file's column count fits the model neither with nor without a label column.
     ColumnMismatch {
@@ -168,6 +185,30 @@ pub enum Error {
         learning_rate: f64,
         /// Where the last finite model was saved (`--save`), if anywhere.
         saved_to: Option<PathBuf>,
+    },
+    /// Training ended with a finite loss far above the one it started from.
+    LossRose {
+        /// The loss before the first update.
+        start: f64,
+        /// The loss after the last pass.
+        end: f64,
+        /// The last pass.
+        pass: usize,
+        /// The learning rate in use.
+        learning_rate: f64,
+        /// The checkpoint that was therefore not written (`--save`), if one was asked for.
+        not_saved: Option<PathBuf>,
+    },
+    /// A run would need more memory than there is.
+    TooLarge {
+        /// What would need it (`training`, `the moons data`).
+        what: String,
+        /// The estimated bytes.
+        needed: u128,
+        /// The bytes available, when the system says.
+        available: Option<u64>,
+        /// The flags that set the size.
+        flags: &'static str,
     },
     /// Drawing a figure failed.
     Plot {
@@ -262,6 +303,18 @@ impl fmt::Display for Error {
                 text,
                 crate::data::MAX_LABEL
             ),
+            Error::MissingClasses {
+                path,
+                missing,
+                largest,
+            } => write!(
+                f,
+                "{}: no example of class(es) {} among labels 0 to {}; number the classes 0, 1, 2, ... without gaps, or give --classes {} if those classes are meant to exist",
+                path.display(),
+                crate::classes::list(missing),
+                largest,
+                largest + 1
+            ),
             Error::SingleClass { path, label } => write!(
                 f,
                 "{}: every row has label {}; training needs at least two classes",
@@ -273,6 +326,7 @@ impl fmt::Display for Error {
                 nn::CheckpointError::Io { .. } => write!(f, "{source}"),
                 _ => write!(f, "{}: {}", path.display(), source),
             },
+            Error::ParamsFile { path, problem } => write!(f, "{}: {}", path.display(), problem),
             Error::ColumnMismatch {
                 model,
                 model_features,
@@ -340,6 +394,42 @@ impl fmt::Display for Error {
                     }
                     None => Ok(()),
                 }
+            }
+            Error::LossRose {
+                start,
+                end,
+                pass,
+                learning_rate,
+                not_saved,
+            } => {
+                write!(
+                    f,
+                    "training diverged: the loss rose from {start:.6} before training to {end:.6} at pass {pass}; try a smaller learning rate than {learning_rate:?} (--lr)"
+                )?;
+                match not_saved {
+                    Some(path) => write!(f, "; the model was not saved to {}", path.display()),
+                    None => Ok(()),
+                }
+            }
+            Error::TooLarge {
+                what,
+                needed,
+                available,
+                flags,
+            } => {
+                write!(
+                    f,
+                    "{what} would need about {} of memory",
+                    crate::budget::human(*needed)
+                )?;
+                if let Some(available) = available {
+                    write!(
+                        f,
+                        ", but {} is available",
+                        crate::budget::human(u128::from(*available))
+                    )?;
+                }
+                write!(f, "; make {flags} smaller")
             }
             Error::Plot { path, reason } => {
                 write!(f, "cannot draw {}: {}", path.display(), reason)

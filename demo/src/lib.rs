@@ -4,9 +4,14 @@
 //! the subcommands, figures and errors live here.
 
 pub mod atomic;
+pub mod budget;
+pub mod classes;
 pub mod cli;
 pub mod commands;
 pub mod data;
 pub mod error;
 pub mod moons;
+pub mod output;
+pub mod params_file;
 pub mod plot;
+pub mod standardize;

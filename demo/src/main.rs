@@ -12,7 +12,7 @@ use demo::commands::training::classifier;
 use demo::commands::tutorial::{self, SummaryRow};
 use demo::error::{Error, Result};
 use demo::plot::LineLabels;
-use demo::{commands, moons, plot};
+use demo::{commands, moons, plot, say};
 
 fn main() -> ExitCode {
     // Large data sets free and reallocate big tensors every pass: keep the pages for reuse.
@@ -34,11 +34,12 @@ fn main() -> ExitCode {
         (Some(Command::Sweep(args)), None) => commands::sweep::run(args),
         (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
         (Some(Command::Graph(args)), None) => commands::inspect::run(args),
+        (Some(Command::Tutorial(args)), None) => commands::reproduce::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            demo::output::warn(format_args!("error: {error}"));
             ExitCode::FAILURE
         }
     }
@@ -104,6 +105,7 @@ fn tutorial(out_dir: &Path) -> Result<()> {
     // 5. Varying the hidden layer size: more units, more wiggle.
     let sweep = commands::sweep::train_sizes(
         &data,
+        data.class_count(),
         &tutorial::SWEEP_SIZES,
         nn::Activation::Tanh,
         &tutorial::tutorial_config(),
@@ -120,6 +122,6 @@ fn tutorial(out_dir: &Path) -> Result<()> {
         rows.push(SummaryRow::new("sweep", &hidden, &result.trained));
     }
     tutorial::print_summary(&rows);
-    println!("\nfigures in {}", out_dir.display());
+    say!("\nfigures in {}", out_dir.display());
     Ok(())
 }

@@ -8,7 +8,18 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal};
 
+use crate::budget;
 use crate::data::LabeledData;
+use crate::error::Result;
+
+/// Bytes per generated point while it is made and written: the point and its label, a copy of
+/// each as a tensor, and its CSV line.
+const BYTES_PER_POINT: u128 = 2 * 24 + 24 + 64;
+
+/// Refuses a `count` (set by `flag`) whose points cannot fit in memory, before any is made.
+pub fn check_memory(count: usize, flag: &'static str) -> Result<()> {
+    budget::check("the moons data", BYTES_PER_POINT * count as u128, flag)
+}
 
 /// `count` points on two interleaving half circles with Gaussian noise of standard deviation `noise`.
 ///

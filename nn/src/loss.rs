@@ -24,6 +24,31 @@ impl Reduction {
         }
     }
 
+    /// The L2 strength to use with this reduction over `examples` examples, so that both
+    /// reductions of `data loss + penalty` have the same minimiser for the same `reg`.
+    ///
+    /// The sum's objective is `Σᵢ ℓᵢ + reg/2·Σ‖W‖²` (the tutorial's). Dividing all of it by `N`
+    /// changes its scale but not its minimiser: `(1/N)·Σᵢ ℓᵢ + (reg/N)/2·Σ‖W‖²`. So `Sum` keeps
+    /// `reg` and `Mean` scales it by `1/N`; without that, the mean's penalty would weigh `N` times
+    /// more against the data than the sum's, and pull the weights towards zero.
+    ///
+    /// # Panics
+    /// If `examples` is 0 under `Mean` (there is no mean of nothing).
+    #[track_caller]
+    pub fn penalty_strength(self, reg: f64, examples: usize) -> f64 {
+        match self {
+            Reduction::Sum => reg,
+            Reduction::Mean => {
+                assert!(
+                    examples > 0,
+                    "Reduction::penalty_strength: a mean over 0 examples (at {})",
+                    std::panic::Location::caller()
+                );
+                reg / examples as f64
+            }
+        }
+    }
+
     /// The name as written in flags (`sum`, `mean`).
     pub fn name(self) -> &'static str {
         match self {
@@ -270,6 +295,12 @@ mod tests {
         assert_eq!(by_name.get("b1").unwrap().data(), &[0.0, 0.0]);
         let w2 = by_name.get("W2").unwrap().data().to_vec();
         assert!(close(w2[0], 0.3) && close(w2[1], -0.1), "{w2:?}");
+    }
+
+    #[test]
+    fn the_mean_scales_the_penalty_by_one_over_the_examples() {
+        assert_eq!(Reduction::Sum.penalty_strength(0.01, 200), 0.01);
+        assert_eq!(Reduction::Mean.penalty_strength(0.01, 200), 0.01 / 200.0);
     }
 
     #[test]

@@ -232,7 +232,9 @@ impl Mlp {
 
     /// The training objective `data_loss(forward(x), labels) + reg/2 · Σ‖W‖²` (biases not
     /// penalised): with `Reduction::Sum` and `reg = 0.01` it is exactly the quantity whose
-    /// gradient the tutorial descends.
+    /// gradient the tutorial descends. With `Reduction::Mean` the penalty's `reg` is divided by
+    /// the number of rows ([`Reduction::penalty_strength`]), which makes the objective the
+    /// sum's divided by `N`: the same minimiser for the same `reg`.
     ///
     /// # Panics
     /// As [`Mlp::forward`] and [`Mlp::data_loss`].
@@ -247,7 +249,7 @@ impl Mlp {
     ) -> Var<'t> {
         let logits = self.forward(vars, x);
         let data_loss = self.data_loss(logits, labels, reduction);
-        data_loss + loss::l2_penalty(vars, reg)
+        data_loss + loss::l2_penalty(vars, reduction.penalty_strength(reg, labels.len()))
     }
 
     /// The [`objective`](Mlp::objective) on `features` `[N, in_features]` and `labels`, and its

@@ -17,8 +17,10 @@ pub trait Model {
     fn in_features(&self) -> usize;
     /// The number of classes (labels must be below it).
     fn classes(&self) -> usize;
-    /// The training objective (data loss plus `reg/2·Σ‖W‖²`) on one batch, in training mode,
-    /// and its gradient for every parameter, recorded on `tape` (cleared first).
+    /// The training objective (data loss plus `reg/2·Σ‖W‖²`, with `reg` divided by the batch
+    /// size under `Reduction::Mean`: see
+    /// [`Reduction::penalty_strength`](crate::Reduction::penalty_strength)) on one batch, in
+    /// training mode, and its gradient for every parameter, recorded on `tape` (cleared first).
     fn gradients(
         &mut self,
         tape: &mut Tape,
@@ -75,7 +77,8 @@ impl Model for Mlp {
         let vars = self.params().constants_on(tape);
         let logits = self.forward(&vars, tape.constant(features.clone()));
         let data_loss = self.data_loss(logits, labels, reduction);
-        let objective = (data_loss + loss::l2_penalty(&vars, reg)).item();
+        let strength = reduction.penalty_strength(reg, labels.len());
+        let objective = (data_loss + loss::l2_penalty(&vars, strength)).item();
         (objective, self.classes_from_logits(&logits.value()))
     }
 }
@@ -116,7 +119,8 @@ impl Model for Sequential {
         let vars = self.params().constants_on(tape);
         let logits = self.forward(&vars, tape.constant(features.clone()));
         let data_loss = loss::softmax_cross_entropy(logits, labels, reduction);
-        let objective = (data_loss + self.weight_penalty(&vars, reg, tape)).item();
+        let strength = reduction.penalty_strength(reg, labels.len());
+        let objective = (data_loss + self.weight_penalty(&vars, strength, tape)).item();
         (objective, logits.value().argmax_axis(1))
     }
 }

@@ -323,7 +323,7 @@ impl Sequential {
         let x = tape.constant(features.clone());
         let logits = self.forward_train(&vars, x);
         let objective = loss::softmax_cross_entropy(logits, labels, reduction)
-            + self.weight_penalty(&vars, reg, tape);
+            + self.weight_penalty(&vars, reduction.penalty_strength(reg, labels.len()), tape);
         let value = objective.item();
         let mut grads = objective.backward();
         (value, vars.gradients(&mut grads))

@@ -11,6 +11,8 @@ use crate::cli::GraphArgs;
 use crate::commands::training;
 use crate::error::{Error, Result};
 use crate::moons;
+use crate::output;
+use crate::say;
 
 /// Records one step of `model`'s objective on `data` (as training does) on `tape`, runs backward,
 /// and returns the gradients.
@@ -55,6 +57,7 @@ pub fn tape_stats(model: &nn::Mlp, data: &nn::Dataset, config: &nn::TrainConfig)
 /// `demo graph`: the recorded graph of one step of a fresh network on a few moons points, as DOT,
 /// rendered to PNG beside it when Graphviz's `dot` is on the PATH.
 pub fn run(args: &GraphArgs) -> Result<()> {
+    moons::check_memory(args.rows, "--rows")?;
     let data = moons::make_moons(args.rows.max(2), 0.2, 0);
     let dataset = data.to_dataset();
     let model = training::new_model(
@@ -63,13 +66,18 @@ pub fn run(args: &GraphArgs) -> Result<()> {
         2,
         training::activation(args.activation),
         0,
-    );
+    )?;
     let config = nn::TrainConfig::default();
     let tape = Tape::new();
     let grads = record_step(&model, &dataset, &config, &tape);
     let dot = tape.to_dot(Some(&grads));
-    atomic::write_with(&args.out, |writer| writer.write_all(dot.as_bytes()))?;
-    println!("wrote {} ({} nodes)", args.out.display(), tape.len());
+    if atomic::is_stdout(&args.out) {
+        // The DOT text is the output; there is no file for Graphviz to render.
+        output::reserve_stdout_for_data();
+        return atomic::write_bytes(&args.out, dot.as_bytes());
+    }
+    atomic::write_bytes(&args.out, dot.as_bytes())?;
+    say!("wrote {} ({} nodes)", args.out.display(), tape.len());
     render(&args.out)
 }
 
@@ -84,7 +92,7 @@ fn render(dot_file: &Path) -> Result<()> {
         .output()
     {
         Ok(output) if output.status.success() => {
-            println!("rendered {} with Graphviz", png.display());
+            say!("rendered {} with Graphviz", png.display());
             Ok(())
         }
         Ok(output) => Err(Error::InvalidFlag {
@@ -96,7 +104,7 @@ fn render(dot_file: &Path) -> Result<()> {
             ),
         }),
         Err(_) => {
-            println!(
+            say!(
                 "Graphviz's `dot` is not installed, so no picture was drawn; render it with \
                  `dot -Tpng {} -o {}`",
                 dot_file.display(),

@@ -6,6 +6,7 @@ pub mod model_io;
 pub mod moons;
 pub mod predict;
 pub mod progress;
+pub mod reproduce;
 pub mod sweep;
 pub mod train;
 pub mod training;

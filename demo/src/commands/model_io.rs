@@ -5,18 +5,68 @@ use std::path::Path;
 use crate::atomic;
 use crate::data::LabeledData;
 use crate::error::{Error, Result};
+use crate::params_file;
+use crate::standardize::Standardize;
 
-/// Loads a model from a checkpoint in the nn JSON format.
-pub fn load(path: &Path) -> Result<nn::Mlp> {
-    nn::checkpoint::load(path).map_err(|source| Error::Checkpoint {
+/// Loads a model, and the input standardisation it was trained with if any, from a checkpoint
+/// in the nn JSON format.
+pub fn load(path: &Path) -> Result<(nn::Mlp, Option<Standardize>)> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    let checkpoint_error = |source| Error::Checkpoint {
+        path: path.to_path_buf(),
+        source,
+    };
+    let model = nn::checkpoint::from_json(&text).map_err(checkpoint_error)?;
+    let standardize =
+        Standardize::from_checkpoint(&text, model.in_features()).map_err(|problem| {
+            Error::ParamsFile {
+                path: path.to_path_buf(),
+                problem,
+            }
+        })?;
+    Ok((model, standardize))
 }
 
-/// Writes `model` to `path` as an nn JSON checkpoint, atomically.
-pub fn save(model: &nn::Mlp, path: &Path) -> Result<()> {
-    atomic::write_bytes(path, nn::checkpoint::to_json(model).as_bytes())
+/// The starting model of `--init`: a checkpoint (it has `sizes`), or a plain parameters file
+/// whose hidden layers get `activation` (`--activation`, tanh by default).
+pub fn load_init(
+    path: &Path,
+    activation: Option<nn::Activation>,
+) -> Result<(nn::Mlp, Option<Standardize>)> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let is_checkpoint = serde_json::from_str::<serde_json::Value>(&text)
+        .map(|value| value.get("sizes").is_some())
+        .unwrap_or(true);
+    if !is_checkpoint {
+        let model = params_file::model(path, &text, activation.unwrap_or(nn::Activation::Tanh))?;
+        return Ok((model, None));
+    }
+    if activation.is_some() {
+        return Err(Error::InvalidFlag {
+            flag: "--activation",
+            reason: format!(
+                "{} is a checkpoint, which sets its own activations",
+                path.display()
+            ),
+        });
+    }
+    load(path)
+}
+
+/// Writes `model` to `path` as an nn JSON checkpoint, with the input standardisation it was
+/// trained with (if any), atomically.
+pub fn save(model: &nn::Mlp, standardize: Option<&Standardize>, path: &Path) -> Result<()> {
+    let mut text = nn::checkpoint::to_json(model);
+    if let Some(standardize) = standardize {
+        text = standardize.add_to_checkpoint(&text);
+    }
+    atomic::write_bytes(path, text.as_bytes())
 }
 
 /// Checks that `model` (from `model_path`) takes `data`'s features and has an output for every label.

@@ -1,5 +1,7 @@
 //! `demo predict`: classify the rows of a CSV file with a saved model.
 
+use std::path::Path;
+
 use autograd::Tensor;
 
 use crate::atomic;
@@ -7,13 +9,19 @@ use crate::cli::PredictArgs;
 use crate::commands::model_io;
 use crate::data::{self, Table};
 use crate::error::{Error, Result};
+use crate::output;
+use crate::say;
 
-/// Prints (or writes to `--out`) each row's predicted class and class probabilities.
+/// Prints (or writes to `--out`; `-` is standard output) each row's predicted class and class probabilities.
 pub fn run(args: &PredictArgs) -> Result<()> {
-    let model = model_io::load(&args.model)?;
-    if let Some(out) = &args.out {
-        atomic::check_writable(out)?;
+    let (model, standardize) = model_io::load(&args.model)?;
+    // Without --out (or with `--out -`) the predictions are the standard output, and the
+    // accuracy line goes to standard error so that the CSV stays clean.
+    let out = args.out.as_deref().unwrap_or(Path::new("-"));
+    if atomic::is_stdout(out) {
+        output::reserve_stdout_for_data();
     }
+    atomic::check_writable(out)?;
     let table = Table::read(&args.data)?;
     let (features, labels) = if table.column_count() == model.in_features() + 1 {
         let data = table.labeled()?;
@@ -30,13 +38,15 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         });
     };
 
+    // A model trained with --standardize takes its inputs transformed as in training.
+    let features = match &standardize {
+        Some(standardize) => standardize.apply(&features),
+        None => features,
+    };
     let predicted = model.predict(&features);
     let probabilities = model.predict_proba(&features);
     let csv = predictions_csv(&predicted, &probabilities);
-    match &args.out {
-        Some(out) => atomic::write_bytes(out, csv.as_bytes())?,
-        None => print!("{csv}"),
-    }
+    atomic::write_bytes(out, csv.as_bytes())?;
     if let Some(labels) = labels {
         let accuracy = nn::metrics::accuracy(&predicted, &labels);
         let correct = predicted
@@ -44,19 +54,13 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             .zip(&labels)
             .filter(|(p, l)| p == l)
             .count();
-        let line = format!(
+        say!(
             "accuracy {accuracy:.3} ({correct} of {} rows)",
             labels.len()
         );
-        // Keep stdout pure CSV when the predictions go there.
-        if args.out.is_some() {
-            println!("{line}");
-        } else {
-            eprintln!("{line}");
-        }
     }
-    if let Some(out) = &args.out {
-        println!("wrote {} predictions to {}", predicted.len(), out.display());
+    if !atomic::is_stdout(out) {
+        say!("wrote {} predictions to {}", predicted.len(), out.display());
     }
     Ok(())
 }

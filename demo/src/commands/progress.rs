@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 
+use crate::say;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A progress bar over a number of passes that draws only when stderr is a terminal.
@@ -42,9 +43,9 @@ impl Progress {
     /// Prints `line` to stdout without tearing the bar.
     pub fn println(&self, line: &str) {
         if self.visible {
-            self.bar.suspend(|| println!("{line}"));
+            self.bar.suspend(|| say!("{line}"));
         } else {
-            println!("{line}");
+            say!("{line}");
         }
     }
 

@@ -3,12 +3,14 @@
 use std::path::Path;
 
 use crate::atomic;
+use crate::classes;
 use crate::cli::SweepArgs;
 use crate::commands::progress::Progress;
 use crate::commands::training::{self, Trained};
 use crate::data::{LabeledData, Table};
 use crate::error::{Error, Result};
 use crate::plot::{self, BoundaryPanel};
+use crate::say;
 
 /// One trained network of a sweep.
 pub struct SweepResult {
@@ -23,6 +25,7 @@ pub struct SweepResult {
 /// Trains one network per `--hidden-sizes` entry, prints a table and draws `--plot`.
 pub fn run(args: &SweepArgs) -> Result<()> {
     let data = Table::read(&args.data)?.training_data()?;
+    let classes = classes::class_count(&data, &args.data, args.training.classes)?;
     if let Some(path) = &args.plot {
         if data.feature_count() != 2 {
             return Err(Error::NotTwoFeatures {
@@ -30,23 +33,28 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 found: data.feature_count(),
             });
         }
+        atomic::refuse_stdout("--plot", path)?;
         atomic::check_writable(path)?;
     }
     // Reports only feed the progress bar, so a few dozen are plenty.
     let config = training::config(&args.training, None, (args.training.passes / 50).max(1));
     let results = train_sizes(
         &data,
+        classes,
         &args.hidden_sizes.0,
         training::activation(args.activation),
         &config,
     )?;
-    println!(
+    say!(
         "{:>6}  {:>10}  {:>8}  {:>8}",
-        "hidden", "final loss", "accuracy", "time"
+        "hidden",
+        "final loss",
+        "accuracy",
+        "time"
     );
     for result in &results {
         let last = result.trained.summary.last();
-        println!(
+        say!(
             "{:>6}  {:>10.6}  {:>8.3}  {:>7.2}s",
             result.hidden,
             last.loss,
@@ -56,7 +64,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     if let Some(path) = &args.plot {
         draw(path, &data, &results)?;
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -65,10 +73,17 @@ pub fn run(args: &SweepArgs) -> Result<()> {
 /// `config.seed + hidden`; the results come back in the order of `sizes`.
 pub fn train_sizes(
     data: &LabeledData,
+    classes: usize,
     sizes: &[usize],
     activation: nn::Activation,
     config: &nn::TrainConfig,
 ) -> Result<Vec<SweepResult>> {
+    let layer_sizes: Vec<[usize; 3]> = sizes
+        .iter()
+        .map(|&hidden| [data.feature_count(), hidden, classes])
+        .collect();
+    let layer_sizes: Vec<&[usize]> = layer_sizes.iter().map(|sizes| &sizes[..]).collect();
+    training::check_training_memory(&layer_sizes, data.labels.len(), config)?;
     let dataset = data.to_dataset();
     let progress = Progress::new(config.passes * sizes.len(), "sweep");
     let results = std::thread::scope(|scope| {
@@ -80,10 +95,10 @@ pub fn train_sizes(
                     let mut model = training::new_model(
                         data.feature_count(),
                         &[hidden],
-                        data.class_count(),
+                        classes,
                         activation,
                         config.seed.wrapping_add(hidden as u64),
-                    );
+                    )?;
                     let mut reported = 0;
                     let trained = training::run(&mut model, dataset, config, |report| {
                         progress.advance(report.pass - reported);

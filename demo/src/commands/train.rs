@@ -3,12 +3,16 @@
 use std::path::Path;
 
 use crate::atomic;
+use crate::classes;
 use crate::cli::TrainArgs;
 use crate::commands::progress::Progress;
 use crate::commands::{inspect, model_io, training};
 use crate::data::{self, LabeledData, Table};
 use crate::error::{Error, Result};
+use crate::output;
 use crate::plot::{self, Animation};
+use crate::say;
+use crate::standardize::Standardize;
 
 /// Frames in a `--gif` animation (fewer when there are fewer passes).
 const GIF_FRAMES: usize = 40;
@@ -21,11 +25,18 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let data = table.training_data()?;
     check_outputs(args, &data)?;
 
-    let mut model = match &args.init {
+    let (mut model, saved_standardize) = match &args.init {
+        Some(_) if args.training.classes.is_some() => {
+            return Err(Error::InvalidFlag {
+                flag: "--classes",
+                reason: "--init's model already has its classes".to_string(),
+            });
+        }
         Some(path) => {
-            let model = model_io::load(path)?;
+            let (model, standardize) =
+                model_io::load_init(path, args.activation.map(training::activation))?;
             model_io::check_fits(&model, path, &data, &args.data)?;
-            model
+            (model, standardize)
         }
         None => {
             let hidden = args
@@ -34,25 +45,47 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 .map_or(&[3][..], |layers| &layers.0[..]);
             let activation =
                 training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
-            training::new_model(
+            let classes = classes::class_count(&data, &args.data, args.training.classes)?;
+            let model = training::new_model(
                 data.feature_count(),
                 hidden,
-                data.class_count(),
+                classes,
                 activation,
                 args.training.seed,
-            )
+            )?;
+            (model, None)
         }
     };
-    println!(
+    say!(
         "training {} on {} ({} rows, {} features, {} classes)",
         describe(&model),
         args.data.display(),
         data.labels.len(),
         data.feature_count(),
-        data.class_count()
+        model.classes()
     );
 
     let config = training::config(&args.training, args.holdout, args.print_every);
+    training::check_training_memory(&[model.sizes()], data.labels.len(), &config)?;
+    // A checkpoint trained with --standardize keeps its own transform; otherwise one is fitted
+    // on the training rows. The figures keep the data as given (`raw`).
+    let standardize = match saved_standardize {
+        Some(standardize) => Some(standardize),
+        None if args.standardize => Some(Standardize::fit_training_rows(&data, &config)),
+        None => None,
+    };
+    let raw = data;
+    let data = match &standardize {
+        Some(standardize) => {
+            say!(
+                "standardizing the features: mean {:?}, standard deviation {:?}",
+                standardize.mean,
+                standardize.std
+            );
+            standardize.applied(&raw)
+        }
+        None => raw.clone(),
+    };
     let dataset = data.to_dataset();
     let progress = Progress::new(config.passes, "train");
     let mut log_rows = Vec::new();
@@ -83,12 +116,31 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         ) => {
             // nn rolled the model back to its last finite parameters: keep those.
             progress.finish();
-            model_io::save(&model, path)?;
+            model_io::save(&model, standardize.as_ref(), path)?;
             return Err(Error::Diverged {
                 pass,
                 loss,
                 learning_rate,
                 saved_to: Some(path.clone()),
+            });
+        }
+        (
+            Err(Error::LossRose {
+                start,
+                end,
+                pass,
+                learning_rate,
+                ..
+            }),
+            Some(path),
+        ) => {
+            progress.finish();
+            return Err(Error::LossRose {
+                start,
+                end,
+                pass,
+                learning_rate,
+                not_saved: Some(path.clone()),
             });
         }
         (trained, _) => trained?,
@@ -100,7 +152,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         .holdout_accuracy
         .map(|accuracy| format!(", holdout accuracy {accuracy:.3}"))
         .unwrap_or_default();
-    println!(
+    say!(
         "final loss {:.6}, train accuracy {:.3}{}, {:.2} s",
         last.loss,
         last.train_accuracy,
@@ -108,30 +160,33 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         trained.elapsed.as_secs_f64()
     );
     if let Some(path) = &args.save {
-        model_io::save(&model, path)?;
-        println!("saved the model to {}", path.display());
+        model_io::save(&model, standardize.as_ref(), path)?;
+        say!("saved the model to {}", path.display());
     }
     if let Some(path) = &args.log {
         write_log(path, &log_rows)?;
-        println!("wrote the loss log to {}", path.display());
+        if !atomic::is_stdout(path) {
+            say!("wrote the loss log to {}", path.display());
+        }
     }
     if let Some(path) = &args.plot {
-        let classify = training::classifier(&model);
+        let classify = |points: &autograd::Tensor| match &standardize {
+            Some(standardize) => model.predict(&standardize.apply(points)),
+            None => model.predict(points),
+        };
         let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
-        plot::boundary_figure(path, &data, &classify, &title)?;
-        println!("wrote {}", path.display());
+        plot::boundary_figure(path, &raw, &classify, &title)?;
+        say!("wrote {}", path.display());
     }
     if let Some(path) = &args.gif {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     if args.tape_stats {
-        println!("{}", inspect::tape_stats(&model, &dataset, &config));
+        say!("{}", inspect::tape_stats(&model, &dataset, &config));
     }
     if args.dump_tape {
-        print!(
-            "{}",
-            inspect::tape_dump(&model, &dataset, &config, DUMPED_ROWS)
-        );
+        let dump = inspect::tape_dump(&model, &dataset, &config, DUMPED_ROWS);
+        say!("{}", dump.trim_end());
     }
     Ok(())
 }
@@ -156,6 +211,18 @@ fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
                 found: data.feature_count(),
             });
         }
+    }
+    for (flag, path) in [
+        ("--save", &args.save),
+        ("--plot", &args.plot),
+        ("--gif", &args.gif),
+    ] {
+        if let Some(path) = path {
+            atomic::refuse_stdout(flag, path)?;
+        }
+    }
+    if args.log.as_deref().is_some_and(atomic::is_stdout) {
+        output::reserve_stdout_for_data();
     }
     for path in [&args.save, &args.log, &args.plot, &args.gif]
         .into_iter()
@@ -206,12 +273,13 @@ fn progress_line(report: &nn::Progress) -> String {
     )
 }
 
-/// Writes `pass,loss,accuracy` (and `holdout_accuracy` when held out) rows, numbers exact.
-fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
+/// Writes `pass,loss,accuracy` (and `holdout_loss,holdout_accuracy` when held out) rows,
+/// numbers exact.
+pub fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
     let with_holdout = rows.iter().any(|row| row.holdout_accuracy.is_some());
     atomic::write_with(path, |writer| {
         if with_holdout {
-            writeln!(writer, "pass,loss,accuracy,holdout_accuracy")?;
+            writeln!(writer, "pass,loss,accuracy,holdout_loss,holdout_accuracy")?;
         } else {
             writeln!(writer, "pass,loss,accuracy")?;
         }
@@ -223,8 +291,8 @@ fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
                 data::exact(row.loss),
                 data::exact(row.train_accuracy)
             )?;
-            if let Some(accuracy) = row.holdout_accuracy {
-                write!(writer, ",{}", data::exact(accuracy))?;
+            if let (Some(loss), Some(accuracy)) = (row.holdout_loss, row.holdout_accuracy) {
+                write!(writer, ",{},{}", data::exact(loss), data::exact(accuracy))?;
             }
             writeln!(writer)?;
         }

@@ -5,8 +5,14 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::budget;
 use crate::cli::{ActivationArg, LossArg, OptimizerArg, TrainingArgs};
 use crate::error::{Error, Result};
+
+/// A run whose last loss is above this multiple of its first has diverged (an error), even if
+/// the loss stayed finite: for cross-entropy, starting near ln(classes), ending at twice that is
+/// far worse than guessing.
+pub const DIVERGED_ABOVE: f64 = 2.0;
 
 /// The nn activation named by a flag.
 pub fn activation(arg: ActivationArg) -> nn::Activation {
@@ -42,6 +48,7 @@ pub fn config(args: &TrainingArgs, holdout: Option<f64>, report_every: usize) ->
         reg: args.reg,
         reduction: reduction(args.loss),
         optimizer: optimizer(args.optimizer),
+        schedule: args.schedule,
         batch_size: args.batch_size,
         holdout,
         seed: args.seed,
@@ -52,19 +59,42 @@ pub fn config(args: &TrainingArgs, holdout: Option<f64>, report_every: usize) ->
 
 /// A fresh network `in_features → hidden... → classes` with the tutorial's initialisation, seeded.
 ///
-/// No hidden layer gives logistic regression.
+/// No hidden layer gives logistic regression. Sizes whose parameters cannot fit in memory are
+/// refused before anything is allocated.
 pub fn new_model(
     in_features: usize,
     hidden: &[usize],
     classes: usize,
     activation: nn::Activation,
     seed: u64,
-) -> nn::Mlp {
-    let mut rng = StdRng::seed_from_u64(seed);
+) -> Result<nn::Mlp> {
     let mut sizes = vec![in_features];
     sizes.extend_from_slice(hidden);
     sizes.push(classes);
-    nn::Mlp::new(&sizes, activation, nn::Init::Tutorial, &mut rng)
+    let bytes = budget::parameter_count(&sizes).saturating_mul(8);
+    budget::check("the model's parameters", bytes, "--hidden")?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    Ok(nn::Mlp::new(
+        &sizes,
+        activation,
+        nn::Init::Tutorial,
+        &mut rng,
+    ))
+}
+
+/// Refuses to train `models` networks of layer sizes `sizes` at once on `rows` rows when they
+/// would not fit in memory.
+pub fn check_training_memory(
+    sizes: &[&[usize]],
+    rows: usize,
+    config: &nn::TrainConfig,
+) -> Result<()> {
+    let batch_rows = config.batch_size.map_or(rows, |size| size.min(rows));
+    let bytes = sizes
+        .iter()
+        .map(|sizes| budget::training_bytes(sizes, rows, batch_rows))
+        .fold(0, u128::saturating_add);
+    budget::check("training", bytes, "--hidden, --batch-size or the data")
 }
 
 /// A finished training run and how long it took.
@@ -75,7 +105,8 @@ pub struct Trained {
     pub elapsed: Duration,
 }
 
-/// Trains `model` on `data`, turning the nn crate's refusals into the demo's errors.
+/// Trains `model` on `data`, turning the nn crate's refusals into the demo's errors; a run whose
+/// loss ends above [`DIVERGED_ABOVE`] times where it started is an [`Error::LossRose`].
 pub fn run(
     model: &mut nn::Mlp,
     data: &nn::Dataset,
@@ -110,6 +141,16 @@ pub fn run_observed(
                 other => Error::Training(other),
             }
         })?;
+    let (first, last) = (&summary.history[0], summary.last());
+    if last.loss > DIVERGED_ABOVE * first.loss {
+        return Err(Error::LossRose {
+            start: first.loss,
+            end: last.loss,
+            pass: last.pass,
+            learning_rate: config.learning_rate,
+            not_saved: None,
+        });
+    }
     Ok(Trained {
         summary,
         elapsed: start.elapsed(),

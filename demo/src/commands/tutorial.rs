@@ -6,6 +6,7 @@ use crate::commands::progress::Progress;
 use crate::commands::training::{self, Trained};
 use crate::data::LabeledData;
 use crate::error::Result;
+use crate::say;
 
 /// Points of the tutorial's moons figure, its noise and the generator's seed.
 pub const MOONS_POINTS: usize = 200;
@@ -58,7 +59,7 @@ pub fn tutorial_config() -> nn::TrainConfig {
 
 /// Logistic regression (no hidden layer) trained on `data` as the tutorial trains its net.
 pub fn train_logistic(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
-    let mut model = training::new_model(2, &[], data.class_count(), nn::Activation::Tanh, SEED);
+    let mut model = training::new_model(2, &[], data.class_count(), nn::Activation::Tanh, SEED)?;
     let config = tutorial_config();
     let progress = Progress::new(config.passes, "logistic");
     let trained = training::run(&mut model, &data.to_dataset(), &config, |report| {
@@ -70,7 +71,7 @@ pub fn train_logistic(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
 
 /// The 3-layer net (hidden size 3, tanh), printing `Loss after iteration N: L` every 1000 passes.
 pub fn train_network(data: &LabeledData) -> Result<(nn::Mlp, Trained)> {
-    let mut model = training::new_model(2, &[3], data.class_count(), nn::Activation::Tanh, SEED);
+    let mut model = training::new_model(2, &[3], data.class_count(), nn::Activation::Tanh, SEED)?;
     let config = tutorial_config();
     let progress = Progress::new(config.passes, "hidden 3");
     let trained = training::run(&mut model, &data.to_dataset(), &config, |report| {
@@ -109,13 +110,17 @@ pub fn sigmoid_curve() -> Vec<(f64, f64)> {
 
 /// Prints the summary table: model, hidden layers, final loss, train accuracy, training time.
 pub fn print_summary(rows: &[SummaryRow]) {
-    println!();
-    println!(
+    say!("");
+    say!(
         "{:<22} {:<14} {:>10} {:>9} {:>9}",
-        "model", "hidden layers", "final loss", "accuracy", "time"
+        "model",
+        "hidden layers",
+        "final loss",
+        "accuracy",
+        "time"
     );
     for row in rows {
-        println!(
+        say!(
             "{:<22} {:<14} {:>10.6} {:>9.3} {:>8.2}s",
             row.model,
             row.hidden,

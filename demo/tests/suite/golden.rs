@@ -144,3 +144,86 @@ fn twenty_thousand_passes_at_rate_0_002_match_numpy() {
         "after20000_h3_lr0.002.json",
     );
 }
+
+#[test]
+fn tutorial_exact_reproduces_the_numpy_losses_from_a_fresh_clone() {
+    // Nothing from the test fixtures is passed: the data and weights ship inside the binary.
+    let dir = tempfile::tempdir().unwrap();
+    let log = path_in(dir.path(), "log.csv");
+    let run = demo_ok(
+        dir.path(),
+        &[
+            "tutorial",
+            "--exact",
+            "--passes",
+            "1500",
+            "--print-every",
+            "100",
+            "--log",
+            &log,
+        ],
+    );
+    assert!(
+        run.stdout.contains("Loss after iteration 1500: "),
+        "{}",
+        run.stdout
+    );
+    let expected = losses(&golden("numpy_losses_h3_lr0.01.csv"));
+    let got = losses(Path::new(&log));
+    assert_eq!(got.len(), 16);
+    for (pass, loss) in &got {
+        let error = relative_error(*loss, expected[pass]);
+        assert!(
+            error <= TOLERANCE,
+            "pass {pass}: {loss} vs {} ({error:e})",
+            expected[pass]
+        );
+    }
+}
+
+#[test]
+fn init_reads_a_plain_parameters_file_as_numpy_writes_it() {
+    // The golden init file is the plain format itself: training from it equals the exact run.
+    let dir = tempfile::tempdir().unwrap();
+    let log = path_in(dir.path(), "log.csv");
+    let init = golden("init_h3.json");
+    demo_ok(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            golden("moons200.csv").to_str().unwrap(),
+            "--init",
+            init.to_str().unwrap(),
+            "--passes",
+            "100",
+            "--print-every",
+            "100",
+            "--log",
+            &log,
+        ],
+    );
+    let expected = losses(&golden("numpy_losses_h3_lr0.01.csv"));
+    for (pass, loss) in losses(Path::new(&log)) {
+        assert!(
+            relative_error(loss, expected[&pass]) <= TOLERANCE,
+            "pass {pass}"
+        );
+    }
+    let bad = common::write_file(
+        dir.path(),
+        "bad.json",
+        r#"{"W1": [[1, 2, 3]], "b1": [0, 0, 0], "W2": [[1, 2]], "b2": [0, 0]}"#,
+    );
+    common::demo_fails(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            golden("moons200.csv").to_str().unwrap(),
+            "--init",
+            &bad,
+        ],
+        &["bad.json: W2 has 1 rows, but W1 has 3 columns"],
+    );
+}

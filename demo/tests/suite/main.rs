@@ -5,4 +5,6 @@ mod common;
 mod default_run;
 mod golden;
 mod robust_input;
+mod streams;
 mod subcommands;
+mod training_guards;

@@ -158,13 +158,23 @@ fn train_with_holdout_deeper_layers_and_adam_reports_test_accuracy() {
         ],
     );
     assert!(run.stdout.contains("holdout accuracy"), "{}", run.stdout);
-    let header = fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .to_string();
-    assert_eq!(header, "pass,loss,accuracy,holdout_accuracy");
+    let text = fs::read_to_string(&log).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "pass,loss,accuracy,holdout_loss,holdout_accuracy"
+    );
+    for line in lines {
+        let fields: Vec<f64> = line
+            .split(',')
+            .map(|field| field.parse().unwrap())
+            .collect();
+        assert_eq!(fields.len(), 5, "{line}");
+        assert!(
+            fields[3] > 0.0 && fields[3].is_finite(),
+            "holdout loss: {line}"
+        );
+    }
 }
 
 #[test]

@@ -3,11 +3,13 @@
 mod adam;
 mod kind;
 mod momentum;
+mod schedule;
 mod sgd;
 
 pub use adam::Adam;
 pub use kind::{OptimizerKind, UnknownOptimizer};
 pub use momentum::Momentum;
+pub use schedule::Schedule;
 pub use sgd::Sgd;
 
 use crate::params::{ParamGrads, Params};
@@ -23,4 +25,8 @@ pub trait Optimizer {
 
     /// The learning rate in use.
     fn learning_rate(&self) -> f64;
+
+    /// Changes the learning rate for the following steps (a [`Schedule`] does, every pass),
+    /// keeping any other state (velocities, moment estimates).
+    fn set_learning_rate(&mut self, learning_rate: f64);
 }

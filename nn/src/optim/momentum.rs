@@ -50,6 +50,10 @@ impl Optimizer for Momentum {
     fn learning_rate(&self) -> f64 {
         self.learning_rate
     }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,10 @@ impl Optimizer for Sgd {
     fn learning_rate(&self) -> f64 {
         self.learning_rate
     }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
 }
 
 #[cfg(test)]

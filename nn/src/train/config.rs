@@ -1,7 +1,7 @@
 //! `TrainConfig`: every choice the training loop makes, defaulting to the tutorial's.
 
 use crate::loss::Reduction;
-use crate::optim::OptimizerKind;
+use crate::optim::{OptimizerKind, Schedule};
 
 /// How [`train`](super::train) trains.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,12 +11,16 @@ pub struct TrainConfig {
     pub passes: usize,
     /// The optimiser's step size (the tutorial's `epsilon`).
     pub learning_rate: f64,
-    /// The L2 strength `reg` in the penalty `reg/2 · Σ‖W‖²` (the tutorial's `reg_lambda`).
+    /// The L2 strength `reg` in the penalty `reg/2 · Σ‖W‖²` (the tutorial's `reg_lambda`), added
+    /// to the summed data loss; under `Reduction::Mean` the penalty is divided by the batch's
+    /// size too (see [`Reduction::penalty_strength`](crate::Reduction::penalty_strength)).
     pub reg: f64,
     /// Whether the data loss sums (the tutorial) or averages over a batch.
     pub reduction: Reduction,
     /// The optimiser.
     pub optimizer: OptimizerKind,
+    /// How the learning rate changes from pass to pass, starting at `learning_rate`.
+    pub schedule: Schedule,
     /// `None` for full-batch steps; `Some(size)` for mini-batches of `size` examples drawn, each
     /// pass, from a shuffle seeded by `seed` (a size at or above the training set's is full-batch).
     pub batch_size: Option<usize>,
@@ -43,6 +47,7 @@ impl Default for TrainConfig {
             reg: 0.01,
             reduction: Reduction::Sum,
             optimizer: OptimizerKind::Gd,
+            schedule: Schedule::Constant,
             batch_size: None,
             holdout: None,
             seed: 0,

@@ -50,6 +50,11 @@ pub enum TrainError {
         /// The value given.
         reg: f64,
     },
+    /// A learning-rate schedule's parameter is out of its range.
+    Schedule {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A mini-batch size of zero was asked for.
     ZeroBatchSize,
     /// Reporting every zero passes was asked for.
@@ -95,6 +100,7 @@ impl fmt::Display for TrainError {
                     "regularisation strength {reg} is not a non-negative number"
                 )
             }
+            TrainError::Schedule { reason } => write!(f, "learning-rate schedule: {reason}"),
             TrainError::ZeroBatchSize => write!(f, "batch size 0: a batch needs an example"),
             TrainError::ZeroReportEvery => write!(f, "report interval 0: it must be at least 1"),
             TrainError::Holdout { fraction, examples } => write!(

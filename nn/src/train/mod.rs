@@ -2,10 +2,12 @@
 
 mod config;
 mod error;
+mod hook;
 mod progress;
 mod run;
 
 pub use config::TrainConfig;
 pub use error::TrainError;
+pub use hook::{AfterPass, PassHook};
 pub use progress::{Progress, TrainSummary};
-pub use run::{train, train_observed};
+pub use run::{train, train_observed, train_with_hook};

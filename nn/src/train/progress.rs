@@ -11,7 +11,7 @@ pub struct Progress {
     /// The training objective over the whole training set, per example: with
     /// `Reduction::Sum` it is `(1/N)·(Σ cross-entropy + reg/2·Σ‖W‖²)`, exactly the loss the
     /// tutorial prints; with `Reduction::Mean` it is the objective itself,
-    /// `mean cross-entropy + reg/2·Σ‖W‖²`.
+    /// `mean cross-entropy + (reg/N)/2·Σ‖W‖²`, which is the same number.
     pub loss: f64,
     /// The fraction of training examples classified correctly.
     pub train_accuracy: f64,

@@ -1,6 +1,6 @@
 //! `train`: the loop of gradient steps, progress reports and divergence checks.
 
-use super::{Progress, TrainConfig, TrainError, TrainSummary};
+use super::{AfterPass, PassHook, Progress, TrainConfig, TrainError, TrainSummary};
 use crate::dataset::{Dataset, holdout_count};
 use crate::loss::Reduction;
 use crate::metrics::accuracy;
@@ -39,8 +39,20 @@ pub fn train_observed<M: Model>(
     model: &mut M,
     data: &Dataset,
     config: &TrainConfig,
+    callback: impl FnMut(&Progress),
+    after_pass: impl FnMut(usize, &M),
+) -> Result<TrainSummary, TrainError> {
+    train_with_hook(model, data, config, callback, &mut AfterPass(after_pass))
+}
+
+/// [`train`], also running `hook` around every pass: before it, with the learning rate that
+/// `config.schedule` chose (which the hook may change); after it, with the updated model.
+pub fn train_with_hook<M: Model>(
+    model: &mut M,
+    data: &Dataset,
+    config: &TrainConfig,
     mut callback: impl FnMut(&Progress),
-    mut after_pass: impl FnMut(usize, &M),
+    hook: &mut impl PassHook<M>,
 ) -> Result<TrainSummary, TrainError> {
     check(model, data, config)?;
     let (train_set, holdout) = match config.holdout {
@@ -62,6 +74,12 @@ pub fn train_observed<M: Model>(
 
     for pass in 0..=config.passes {
         if pass > 0 {
+            let mut learning_rate =
+                config
+                    .schedule
+                    .rate(config.learning_rate, pass - 1, config.passes);
+            hook.before_pass(pass, &mut learning_rate);
+            optimizer.set_learning_rate(learning_rate);
             match batch_size {
                 None => {
                     let (objective, grads) = model.gradients(
@@ -104,7 +122,7 @@ pub fn train_observed<M: Model>(
             }
         }
         if pass > 0 {
-            after_pass(pass, model);
+            hook.after_pass(pass, model);
         }
         if pass % config.report_every == 0 || pass == config.passes {
             let (loss, train_accuracy) = evaluate(model, &mut tape, &train_set, config);
@@ -219,6 +237,9 @@ fn check(model: &impl Model, data: &Dataset, config: &TrainConfig) -> Result<(),
     }
     if !(config.reg.is_finite() && config.reg >= 0.0) {
         return Err(TrainError::Reg { reg: config.reg });
+    }
+    if let Some(reason) = config.schedule.invalid() {
+        return Err(TrainError::Schedule { reason });
     }
     if config.batch_size == Some(0) {
         return Err(TrainError::ZeroBatchSize);

@@ -41,6 +41,7 @@ fn reproduce(learning_rate: f64, losses: &str, after: &str) {
         reg: 0.01,
         reduction: Reduction::Sum,
         optimizer: OptimizerKind::Gd,
+        schedule: nn::optim::Schedule::Constant,
         batch_size: None,
         holdout: None,
         seed: 0,

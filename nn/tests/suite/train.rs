@@ -376,3 +376,115 @@ fn configurations_and_data_that_do_not_fit_are_refused_before_training() {
     let empty = Dataset::new(Tensor::zeros([0, 2]), vec![]);
     assert_eq!(attempt(config(1), &empty).1, TrainError::EmptyDataset);
 }
+
+#[test]
+fn sum_and_mean_reductions_reach_the_same_weights_for_the_same_reg() {
+    // Mean's objective is Sum's divided by N (its penalty's reg divided by N too), so gradient
+    // descent on Mean at N times the rate takes the very same steps, to the same minimiser.
+    let data = blobs(20, 0.8, 11);
+    let run = |reduction: Reduction, learning_rate: f64| {
+        let mut model = tutorial_net(12);
+        let config = TrainConfig {
+            reduction,
+            learning_rate,
+            reg: 0.5,
+            ..config(300)
+        };
+        let summary = train(&mut model, &data, &config, |_| {}).unwrap();
+        (model, summary.last().loss)
+    };
+    let (sum, sum_loss) = run(Reduction::Sum, 0.01);
+    let (mean, mean_loss) = run(Reduction::Mean, 0.01 * 20.0);
+    for ((name, by_sum), (_, by_mean)) in sum.params().iter().zip(mean.params().iter()) {
+        for (a, b) in by_sum.data().iter().zip(by_mean.data()) {
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                "{name}: {a} vs {b}"
+            );
+        }
+    }
+    // The reported loss is the same per-example objective under both reductions.
+    assert!(
+        (sum_loss - mean_loss).abs() <= 1e-9 * sum_loss,
+        "{sum_loss} vs {mean_loss}"
+    );
+}
+
+/// Records the rate of every pass and can replace it.
+struct RateRecorder {
+    seen: Vec<(usize, f64)>,
+    replace_with: Option<f64>,
+}
+
+impl nn::train::PassHook for RateRecorder {
+    fn before_pass(&mut self, pass: usize, learning_rate: &mut f64) {
+        self.seen.push((pass, *learning_rate));
+        if let Some(rate) = self.replace_with {
+            *learning_rate = rate;
+        }
+    }
+}
+
+#[test]
+fn the_schedule_chooses_each_passes_rate_and_the_hook_sees_it() {
+    let data = blobs(10, 0.5, 3);
+    let mut model = tutorial_net(4);
+    let config = TrainConfig {
+        learning_rate: 0.8,
+        schedule: nn::optim::Schedule::Step {
+            every: 2,
+            factor: 0.5,
+        },
+        ..config(5)
+    };
+    let mut hook = RateRecorder {
+        seen: Vec::new(),
+        replace_with: None,
+    };
+    nn::train::train_with_hook(&mut model, &data, &config, |_| {}, &mut hook).unwrap();
+    assert_eq!(
+        hook.seen,
+        [(1, 0.8), (2, 0.8), (3, 0.4), (4, 0.4), (5, 0.2)]
+    );
+}
+
+#[test]
+fn the_rate_a_hook_leaves_is_the_one_the_pass_uses() {
+    let data = blobs(10, 0.5, 3);
+    let untouched = tutorial_net(4);
+    let mut model = untouched.clone();
+    let mut frozen = RateRecorder {
+        seen: Vec::new(),
+        replace_with: Some(0.0),
+    };
+    nn::train::train_with_hook(&mut model, &data, &config(3), |_| {}, &mut frozen).unwrap();
+    assert_eq!(model, untouched, "a rate of 0 moves nothing");
+
+    // A schedule that falls to (almost) nothing after the first pass: three passes end where
+    // one pass ends.
+    let vanishing = TrainConfig {
+        schedule: nn::optim::Schedule::Exponential { decay: 1e-300 },
+        ..config(3)
+    };
+    let mut three = untouched.clone();
+    train(&mut three, &data, &vanishing, |_| {}).unwrap();
+    let mut one = untouched.clone();
+    train(&mut one, &data, &config(1), |_| {}).unwrap();
+    assert_eq!(three, one);
+    assert_ne!(one, untouched);
+}
+
+#[test]
+fn a_schedule_parameter_out_of_range_is_refused_before_training() {
+    let data = blobs(10, 0.5, 3);
+    let mut model = tutorial_net(4);
+    let config = TrainConfig {
+        schedule: nn::optim::Schedule::Step {
+            every: 0,
+            factor: 0.5,
+        },
+        ..config(3)
+    };
+    let error = train(&mut model, &data, &config, |_| {}).unwrap_err();
+    assert!(matches!(error, TrainError::Schedule { .. }), "{error}");
+}
