@@ -39,6 +39,7 @@
 
 #![warn(missing_docs)]
 
+mod activations;
 pub mod anomaly;
 mod backward;
 mod calc;
@@ -66,5 +67,7 @@ pub use ops::CustomOp;
 pub use parallel::enlist_this_thread_for_kernels;
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
-pub use tensor::{Activation, Layout, Tensor};
+pub use tensor::{
+    Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_SLOPE, Layout, Tensor, UnknownActivation,
+};
 pub use var::Var;

@@ -65,9 +65,10 @@ pub struct TrainArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", value_parser = hidden_layers, conflicts_with = "init")]
     pub hidden: Option<HiddenLayers>,
-    /// Activation of the hidden layers
-    #[arg(long, value_enum, conflicts_with = "init")]
-    pub activation: Option<ActivationArg>,
+    /// Activation of the hidden layers: tanh, relu, sigmoid, leaky_relu[:SLOPE], softplus,
+    /// elu[:ALPHA] or gelu (tanh approximation)
+    #[arg(long, value_name = "NAME", conflicts_with = "init")]
+    pub activation: Option<nn::Activation>,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -107,9 +108,9 @@ pub struct GraphArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", default_value = "3", value_parser = hidden_layers)]
     pub hidden: HiddenLayers,
-    /// Activation of the hidden layers
-    #[arg(long, value_enum, default_value_t = ActivationArg::Tanh)]
-    pub activation: ActivationArg,
+    /// Activation of the hidden layers (as for `train`)
+    #[arg(long, value_name = "NAME", default_value_t = nn::Activation::Tanh)]
+    pub activation: nn::Activation,
     /// Rows of moons data in the recorded step (values are printed in nodes up to 6 numbers)
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     pub rows: usize,
@@ -170,9 +171,9 @@ pub struct SweepArgs {
     /// Sizes of the single hidden layer to try, comma-separated
     #[arg(long, value_name = "SIZES", default_value = "1,2,3,4,5,20,50", value_parser = positive_sizes)]
     pub hidden_sizes: PositiveSizes,
-    /// Activation of the hidden layer
-    #[arg(long, value_enum, default_value_t = ActivationArg::Tanh)]
-    pub activation: ActivationArg,
+    /// Activation of the hidden layer (as for `train`)
+    #[arg(long, value_name = "NAME", default_value_t = nn::Activation::Tanh)]
+    pub activation: nn::Activation,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -196,17 +197,6 @@ pub struct GradcheckArgs {
     /// How the per-point losses are combined
     #[arg(long, value_enum, default_value_t = LossArg::Mean)]
     pub loss: LossArg,
-}
-
-/// Hidden-layer activations on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ActivationArg {
-    /// Hyperbolic tangent (the tutorial's)
-    Tanh,
-    /// Rectified linear unit
-    Relu,
-    /// Logistic sigmoid
-    Sigmoid,
 }
 
 /// Loss reductions on the command line.

@@ -17,11 +17,10 @@
 //! use autograd::Tensor;
 //! use nn::train::{TrainConfig, train};
 //! use nn::{Activation, Dataset, Init, Mlp};
-//! use rand::{SeedableRng, rngs::StdRng};
 //!
 //! let data = Dataset::new(Tensor::from_rows(&[[0.0, 1.0], [1.0, 0.0], [0.9, 0.2]]), vec![0, 1, 1]);
-//! let mut rng = StdRng::seed_from_u64(0);
-//! let mut model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng);
+//! let seed = 0;
+//! let mut model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, seed);
 //! let config = TrainConfig { passes: 200, report_every: 100, ..TrainConfig::default() };
 //! let summary = train(&mut model, &data, &config, |progress| {
 //!     println!("{},{},{}", progress.pass, progress.loss, progress.train_accuracy);
@@ -30,7 +29,6 @@
 //! assert!(summary.last().loss < summary.history[0].loss);
 //! ```
 
-mod activation;
 pub mod checkpoint;
 mod dataset;
 mod init;
@@ -42,7 +40,8 @@ pub mod optim;
 mod params;
 pub mod train;
 
-pub use activation::{Activation, UnknownActivation};
+/// The hidden-layer activations are the engine's own type, re-exported.
+pub use autograd::{Activation, UnknownActivation};
 pub use checkpoint::CheckpointError;
 pub use dataset::{Dataset, holdout_count};
 pub use init::{Init, UnknownInit};

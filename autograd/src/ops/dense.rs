@@ -8,7 +8,8 @@ use crate::var::Var;
 impl<'t> Var<'t> {
     /// A dense layer: `activation(self · weights + bias)`, the affine map of
     /// [`affine`](Var::affine) followed by [`tanh`](Var::tanh), [`relu`](Var::relu) or
-    /// [`sigmoid`](Var::sigmoid). Shapes as for `affine`.
+    /// [`sigmoid`](Var::sigmoid). Shapes as for `affine`. Any other activation is recorded as
+    /// `activation.apply(self.affine(weights, bias))` (see [`Activation::apply`]).
     ///
     /// It equals `self.affine(weights, bias).tanh()` (and so on) exactly, in value and
     /// gradients, but it is one node instead of two: the layer's pre-activation is not kept on
@@ -33,6 +34,10 @@ impl<'t> Var<'t> {
     /// As [`affine`](Var::affine), with `dense` in the message.
     #[track_caller]
     pub fn dense(self, weights: Var<'t>, bias: Var<'t>, activation: Activation) -> Var<'t> {
+        if !activation.is_fused() {
+            // Composed activations have no fused rule: the affine node, then their ops.
+            return activation.apply(self.affine(weights, bias));
+        }
         self.layer(weights, bias, Some(activation))
     }
 }
@@ -57,6 +62,7 @@ pub(crate) fn backward<C: Calc>(
         Activation::Sigmoid => sigmoid::backward(c, y, grad_y, bias_shape),
         // relu's rule masks by its input's sign; the output has the same sign pattern.
         Activation::Relu => tanh_relu::relu_backward(c, y, grad_y, bias_shape),
+        composed => unreachable!("dense records only fused activations, not {composed}"),
     };
     let [grad_x, grad_w, _] = affine::backward(c, x, w, b, &grad_z, [needs[0], needs[1], false]);
     [grad_x, grad_w, grad_b]

@@ -1,7 +1,9 @@
 //! The autograd crate's integration tests, one binary (each module below was its own test file).
 
-mod common;
+mod activations;
 mod checker;
+mod common;
+mod conversions;
 mod gradcheck;
 mod misuse;
 mod second_order;

@@ -34,12 +34,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     // Reports only feed the progress bar, so a few dozen are plenty.
     let config = training::config(&args.training, None, (args.training.passes / 50).max(1));
-    let results = train_sizes(
-        &data,
-        &args.hidden_sizes.0,
-        training::activation(args.activation),
-        &config,
-    )?;
+    let results = train_sizes(&data, &args.hidden_sizes.0, args.activation, &config)?;
     println!(
         "{:>6}  {:>10}  {:>8}  {:>8}",
         "hidden", "final loss", "accuracy", "time"

@@ -32,8 +32,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 .hidden
                 .as_ref()
                 .map_or(&[3][..], |layers| &layers.0[..]);
-            let activation =
-                training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
+            let activation = args.activation.unwrap_or_default();
             training::new_model(
                 data.feature_count(),
                 hidden,

@@ -2,20 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
-use crate::cli::{ActivationArg, LossArg, OptimizerArg, TrainingArgs};
+use crate::cli::{LossArg, OptimizerArg, TrainingArgs};
 use crate::error::{Error, Result};
-
-/// The nn activation named by a flag.
-pub fn activation(arg: ActivationArg) -> nn::Activation {
-    match arg {
-        ActivationArg::Tanh => nn::Activation::Tanh,
-        ActivationArg::Relu => nn::Activation::Relu,
-        ActivationArg::Sigmoid => nn::Activation::Sigmoid,
-    }
-}
 
 /// The nn loss reduction named by a flag.
 pub fn reduction(arg: LossArg) -> nn::Reduction {
@@ -60,11 +48,10 @@ pub fn new_model(
     activation: nn::Activation,
     seed: u64,
 ) -> nn::Mlp {
-    let mut rng = StdRng::seed_from_u64(seed);
     let mut sizes = vec![in_features];
     sizes.extend_from_slice(hidden);
     sizes.push(classes);
-    nn::Mlp::new(&sizes, activation, nn::Init::Tutorial, &mut rng)
+    nn::Mlp::new(&sizes, activation, nn::Init::Tutorial, seed)
 }
 
 /// A finished training run and how long it took.

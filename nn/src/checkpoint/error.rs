@@ -101,7 +101,7 @@ impl fmt::Display for CheckpointError {
             } => write!(f, "{field:?} should be {expected}, found {found}"),
             CheckpointError::UnknownActivation { field, name } => write!(
                 f,
-                "{field:?} is {name:?}, not an activation (tanh, relu or sigmoid)"
+                "{field:?} is {name:?}, not an activation (tanh, relu, sigmoid, leaky_relu[:SLOPE], softplus, elu[:ALPHA] or gelu)"
             ),
             CheckpointError::DataLength {
                 name,
