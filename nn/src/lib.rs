@@ -7,7 +7,7 @@
 //! - [`loss`]: softmax and binary cross-entropy, squared error and the L2 weight penalty.
 //! - [`optim`]: gradient descent, momentum and Adam over the store.
 //! - [`train`]: the training loop with progress reports; [`metrics`]: accuracy and the
-//!   confusion matrix; [`checkpoint`]: models to and from JSON.
+//!   confusion matrix; [`checkpoint`]: models to and from JSON; [`data`]: CSV text to examples.
 //!
 //! The tutorial's network — 2 inputs, 3 tanh hidden units, 2 softmax outputs, trained on the sum
 //! of cross-entropy plus `reg/2·Σ‖W‖²` by full-batch gradient descent — is
@@ -30,6 +30,7 @@
 //! ```
 
 pub mod checkpoint;
+pub mod data;
 mod dataset;
 mod init;
 pub mod loss;

@@ -2,6 +2,7 @@
 
 mod checkpoint;
 mod common;
+mod csv;
 mod golden;
 mod gradcheck;
 mod hand_derived;

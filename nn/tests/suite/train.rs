@@ -366,3 +366,15 @@ fn configurations_and_data_that_do_not_fit_are_refused_before_training() {
     let empty = Dataset::new(Tensor::zeros([0, 2]), vec![]);
     assert_eq!(attempt(config(1), &empty).1, TrainError::EmptyDataset);
 }
+
+#[test]
+fn holdout_rows_are_the_rows_split_holdout_holds_out() {
+    let data = blobs(30, 0.5, 9);
+    let (train_part, held) = data.split_holdout(0.2, 4);
+    let rows = data.holdout_rows(0.2, 4).unwrap();
+    assert_eq!(rows.len(), held.len());
+    assert_eq!(data.subset(&rows), held);
+    assert!(rows.iter().all(|&row| row < data.len()));
+    assert_eq!(train_part.len() + rows.len(), data.len());
+    assert_eq!(data.holdout_rows(1.0, 4), None);
+}
