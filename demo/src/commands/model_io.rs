@@ -6,16 +6,36 @@ use crate::atomic;
 use crate::data::LabeledData;
 use crate::error::{Error, Result};
 
-/// Loads a model from a checkpoint in the nn JSON format.
-pub fn load(path: &Path) -> Result<nn::Mlp> {
-    nn::checkpoint::load(path).map_err(|source| Error::Checkpoint {
-        path: path.to_path_buf(),
-        source,
-    })
+/// Whether `path` names a safetensors file (by its `.safetensors` extension) rather than an nn
+/// JSON checkpoint.
+pub fn is_safetensors(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("safetensors"))
 }
 
-/// Writes `model` to `path` as an nn JSON checkpoint, atomically.
+/// Loads a model from a checkpoint: safetensors when the name ends in `.safetensors`, the nn JSON
+/// format otherwise.
+pub fn load(path: &Path) -> Result<nn::Mlp> {
+    let checkpoint_error = |source| Error::Checkpoint {
+        path: path.to_path_buf(),
+        source,
+    };
+    if is_safetensors(path) {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return nn::checkpoint::from_safetensors(&bytes).map_err(checkpoint_error);
+    }
+    nn::checkpoint::load(path).map_err(checkpoint_error)
+}
+
+/// Writes `model` to `path`, atomically: safetensors when the name ends in `.safetensors`, an nn
+/// JSON checkpoint otherwise.
 pub fn save(model: &nn::Mlp, path: &Path) -> Result<()> {
+    if is_safetensors(path) {
+        return atomic::write_bytes(path, &nn::checkpoint::to_safetensors(model));
+    }
     atomic::write_bytes(path, nn::checkpoint::to_json(model).as_bytes())
 }
 

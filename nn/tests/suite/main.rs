@@ -8,5 +8,6 @@ mod gradcheck;
 mod hand_derived;
 mod library;
 mod robust_checkpoint;
+mod safetensors;
 mod stability;
 mod train;
