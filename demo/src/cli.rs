@@ -93,6 +93,11 @@ pub struct TrainArgs {
     /// Animate the decision boundary as it forms (2-feature data only)
     #[arg(long, value_name = "FILE.gif")]
     pub gif: Option<PathBuf>,
+    /// Frames of the --gif animation after the first, spaced logarithmically in the pass number
+    /// (early passes, where the boundary moves most, get most frames)
+    #[arg(long, value_name = "N", default_value_t = 40, requires = "gif",
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub frames: u64,
     /// After training, print the tape of one step on the first rows: every node with its op,
     /// shape, value, gradient and source line
     #[arg(long)]

@@ -36,18 +36,21 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let config = training::config(&args.training, None, (args.training.passes / 50).max(1));
     let results = train_sizes(&data, &args.hidden_sizes.0, args.activation, &config)?;
     println!(
-        "{:>6}  {:>10}  {:>8}  {:>8}",
-        "hidden", "final loss", "accuracy", "time"
+        "{:>6}  {:>10}  {:>14}  {:>8}",
+        "hidden", "final loss", "train accuracy", "time"
     );
     for result in &results {
         let last = result.trained.summary.last();
         println!(
-            "{:>6}  {:>10.6}  {:>8.3}  {:>7.2}s",
+            "{:>6}  {:>10.6}  {:>14.3}  {:>7.2}s",
             result.hidden,
             last.loss,
             last.train_accuracy,
             result.trained.elapsed.as_secs_f64()
         );
+    }
+    if results.len() > 1 {
+        println!("{}", super::tutorial::sweep_timing_note(results.len()));
     }
     if let Some(path) = &args.plot {
         draw(path, &data, &results)?;
@@ -56,8 +59,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trains a network `features → hidden → classes` for each size, in parallel, seeded by
-/// `config.seed + hidden`; the results come back in the order of `sizes`.
+/// Trains a network `features → hidden → classes` for each size, in parallel, each from the
+/// same seed `config.seed` (so a size also trained elsewhere with that seed gives the same
+/// numbers); the results come back in the order of `sizes`.
 pub fn train_sizes(
     data: &LabeledData,
     sizes: &[usize],
@@ -77,7 +81,7 @@ pub fn train_sizes(
                         &[hidden],
                         data.class_count(),
                         activation,
-                        config.seed.wrapping_add(hidden as u64),
+                        config.seed,
                     );
                     let mut reported = 0;
                     let trained = training::run(&mut model, dataset, config, |report| {
@@ -115,7 +119,7 @@ pub fn draw(path: &Path, data: &LabeledData, results: &[SweepResult]) -> Result<
         .zip(&classifiers)
         .map(|(result, classify)| BoundaryPanel {
             title: format!(
-                "hidden size {}, accuracy {:.3}",
+                "hidden size {}, training accuracy {:.3}",
                 result.hidden,
                 result.trained.summary.last().train_accuracy
             ),
