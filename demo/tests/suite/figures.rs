@@ -255,7 +255,7 @@ fn the_sweep_trains_each_size_from_the_same_seed_as_the_tutorial_net() {
         "[3] tanh",
         &results[0].trained,
     )];
-    let table = tutorial::format_summary(&rows, &[note.clone()]);
+    let table = tutorial::format_summary(&rows, std::slice::from_ref(&note));
     assert!(table.contains("train accuracy"), "{table}");
     assert!(table.ends_with(&format!("{note}\n")), "{table}");
 }
