@@ -1,7 +1,7 @@
 //! The gradient checker: backward's gradients against central finite differences.
 
-use crate::ops::CustomOp;
-use crate::tape::Tape;
+use crate::ops::{CustomOp, Op};
+use crate::tape::{NodeId, Tape};
 use crate::tensor::Tensor;
 use crate::var::Var;
 use rand::SeedableRng;
@@ -145,10 +145,20 @@ pub struct GradcheckReport {
     pub worst_rel_error: f64,
     /// The comparison furthest outside (or least inside) its tolerance, if any was made.
     pub worst: Option<Comparison>,
+    /// The name of a custom op that [`gradgradcheck`] met without a recorded backward rule
+    /// ([`CustomOp::backward_recorded`]); the check then fails with no comparisons made.
+    pub missing_recorded_rule: Option<String>,
 }
 
 impl fmt::Display for GradcheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(name) = &self.missing_recorded_rule {
+            return write!(
+                f,
+                "gradgradcheck FAILED: custom op `{name}` has no recorded backward rule \
+                 (implement CustomOp::backward_recorded to take gradients of its gradients)"
+            );
+        }
         let verdict = if self.passed { "passed" } else { "FAILED" };
         write!(
             f,
@@ -232,8 +242,12 @@ where
 /// assert!(report.passed, "{report}");
 /// ```
 ///
+/// A custom op without a recorded rule ([`CustomOp::backward_recorded`]) cannot be differentiated
+/// twice: the report then fails, naming the op in
+/// [`missing_recorded_rule`](GradcheckReport::missing_recorded_rule).
+///
 /// # Panics
-/// If `f`'s output does not have exactly one element, or meets a custom op without a recorded rule.
+/// If `f`'s output does not have exactly one element.
 pub fn gradgradcheck<F>(
     f: F,
     inputs: &[Tensor],
@@ -243,6 +257,17 @@ pub fn gradgradcheck<F>(
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
+    if let Some(name) = custom_op_without_recorded_rule(&f, inputs) {
+        return GradcheckReport {
+            passed: false,
+            checked: 0,
+            failures: 0,
+            worst_abs_error: 0.0,
+            worst_rel_error: 0.0,
+            worst: None,
+            missing_recorded_rule: Some(name),
+        };
+    }
     let mut rng = StdRng::seed_from_u64(seed);
     let weights: Vec<Tensor> = inputs
         .iter()
@@ -268,6 +293,37 @@ where
             / (2.0 * options.step),
     });
     summarise(comparisons, options)
+}
+
+/// The name of the first custom op on `f`'s tape that gradients flow through and whose
+/// [`CustomOp::backward_recorded`] gives no rule, asked on a probe tape of its own.
+fn custom_op_without_recorded_rule<F>(f: &F, inputs: &[Tensor]) -> Option<String>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = inputs.iter().map(|x| tape.var(x.clone())).collect();
+    f(&vars);
+    let customs: Vec<(Arc<dyn CustomOp>, Vec<NodeId>, NodeId)> = tape
+        .nodes
+        .borrow()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| match &node.op {
+            Op::Custom(op) if node.requires_grad => {
+                Some((op.clone(), node.inputs.as_slice().to_vec(), NodeId(index)))
+            }
+            _ => None,
+        })
+        .collect();
+    customs.into_iter().find_map(|(op, input_ids, output_id)| {
+        let op_inputs: Vec<Var<'_>> = input_ids.iter().map(|&id| Var::new(&tape, id)).collect();
+        let output = Var::new(&tape, output_id);
+        let output_value = output.value().clone();
+        let grad_output = tape.constant(output_value);
+        let rule = op.backward_recorded(&op_inputs, output, grad_output);
+        rule.is_none().then(|| op.name().to_string())
+    })
 }
 
 /// `inputs + distance · directions`, input by input.
@@ -461,6 +517,7 @@ fn summarise(comparisons: Vec<Comparison>, options: &GradcheckOptions) -> Gradch
         worst_abs_error,
         worst_rel_error,
         worst,
+        missing_recorded_rule: None,
     }
 }
 

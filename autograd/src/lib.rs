@@ -52,6 +52,7 @@
 
 #![warn(missing_docs)]
 
+mod activations;
 pub mod anomaly;
 mod backward;
 mod calc;
@@ -79,5 +80,7 @@ pub use node_check::{NodeCheckReport, check_nodes};
 pub use ops::{CustomOp, Window, WindowError};
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};
-pub use tensor::{Activation, Layout, Tensor};
+pub use tensor::{
+    Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_SLOPE, Layout, Tensor, UnknownActivation,
+};
 pub use var::Var;

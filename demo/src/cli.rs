@@ -90,9 +90,10 @@ pub struct TrainArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", value_parser = hidden_layers, conflicts_with = "init")]
     pub hidden: Option<HiddenLayers>,
-    /// Activation of the hidden layers (also of a plain parameters file given to --init)
-    #[arg(long, value_enum)]
-    pub activation: Option<ActivationArg>,
+    /// Activation of the hidden layers (also of a plain parameters file given to --init): tanh,
+    /// relu, sigmoid, leaky_relu[:SLOPE], softplus, elu[:ALPHA] or gelu (tanh approximation)
+    #[arg(long, value_name = "NAME")]
+    pub activation: Option<nn::Activation>,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -124,6 +125,11 @@ pub struct TrainArgs {
     /// Animate the decision boundary as it forms (2-feature data only)
     #[arg(long, value_name = "FILE.gif")]
     pub gif: Option<PathBuf>,
+    /// Frames of the --gif animation after the first, spaced logarithmically in the pass number
+    /// (early passes, where the boundary moves most, get most frames)
+    #[arg(long, value_name = "N", default_value_t = 40, requires = "gif",
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub frames: u64,
     /// After training, print the tape of one step on the first rows: every node with its op,
     /// shape, value, gradient and source line
     #[arg(long)]
@@ -139,9 +145,9 @@ pub struct GraphArgs {
     /// Hidden layer sizes, comma-separated (0: none, i.e. logistic regression)
     #[arg(long, value_name = "SIZES", default_value = "3", value_parser = hidden_layers)]
     pub hidden: HiddenLayers,
-    /// Activation of the hidden layers
-    #[arg(long, value_enum, default_value_t = ActivationArg::Tanh)]
-    pub activation: ActivationArg,
+    /// Activation of the hidden layers (as for `train`)
+    #[arg(long, value_name = "NAME", default_value_t = nn::Activation::Tanh)]
+    pub activation: nn::Activation,
     /// Rows of moons data in the recorded step (values are printed in nodes up to 6 numbers)
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     pub rows: usize,
@@ -215,9 +221,9 @@ pub struct SweepArgs {
     /// Sizes of the single hidden layer to try, comma-separated
     #[arg(long, value_name = "SIZES", default_value = "1,2,3,4,5,20,50", value_parser = positive_sizes)]
     pub hidden_sizes: PositiveSizes,
-    /// Activation of the hidden layer
-    #[arg(long, value_enum, default_value_t = ActivationArg::Tanh)]
-    pub activation: ActivationArg,
+    /// Activation of the hidden layer (as for `train`)
+    #[arg(long, value_name = "NAME", default_value_t = nn::Activation::Tanh)]
+    pub activation: nn::Activation,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -255,17 +261,6 @@ pub struct GradcheckArgs {
     /// The abs of --rel-tolerance's inequality
     #[arg(long, value_name = "ABS", default_value_t = 1e-6, value_parser = non_negative)]
     pub abs_tolerance: f64,
-}
-
-/// Hidden-layer activations on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ActivationArg {
-    /// Hyperbolic tangent (the tutorial's)
-    Tanh,
-    /// Rectified linear unit
-    Relu,
-    /// Logistic sigmoid
-    Sigmoid,
 }
 
 /// Loss reductions on the command line.

@@ -1,31 +1,23 @@
-//! Data files: CSV with a header, feature columns first and the integer class label last.
+//! Data files: CSV with a header, feature columns first and the integer class label last,
+//! read from disk here and parsed by [`nn::data::csv`].
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use autograd::Tensor;
+use nn::data::csv::{CsvError, CsvTable};
 
 use crate::atomic;
 use crate::error::{Error, Result};
 
-/// The largest class label accepted: the model gets one output per class up to the largest label,
-/// so a stray huge label would otherwise build an enormous output layer.
-pub const MAX_LABEL: usize = 9999;
+pub use nn::data::csv::MAX_LABEL;
 
-/// A CSV file as read: its header and each data row's fields, with line numbers kept for errors.
+/// A CSV file as read: its name (for errors) and the table nn parsed from its text.
 #[derive(Debug)]
 pub struct Table {
     /// The file it came from.
     pub path: PathBuf,
-    /// Column names from the header line.
-    pub header: Vec<String>,
-    rows: Vec<Row>,
-}
-
-#[derive(Debug)]
-struct Row {
-    line: usize,
-    fields: Vec<String>,
+    table: CsvTable,
 }
 
 /// Points with a class label each.
@@ -57,7 +49,8 @@ impl LabeledData {
 }
 
 impl Table {
-    /// Reads `path`: a header line, then rows with as many comma-separated fields as the header.
+    /// Reads `path`: a header line, then rows with as many comma-separated fields as the header
+    /// (parsed by [`nn::data::csv`]).
     ///
     /// Blank lines are skipped; every other line must have the header's field count.
     pub fn read(path: &Path) -> Result<Table> {
@@ -72,78 +65,41 @@ impl Table {
     ///
     /// Never panics: any text gives a table or an [`Error`] saying what is wrong and where.
     pub fn parse(path: &Path, text: &str) -> Result<Table> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
-            .filter(|(_, line)| !line.trim().is_empty());
-        let Some((_, header_line)) = lines.next() else {
-            return Err(Error::MissingHeader {
-                path: path.to_path_buf(),
-            });
-        };
-        let header: Vec<String> = split_fields(header_line);
-        if header.iter().all(|name| name.parse::<f64>().is_ok()) {
-            return Err(Error::HeaderLooksNumeric {
-                path: path.to_path_buf(),
-            });
-        }
-        let mut rows = Vec::new();
-        for (line, text) in lines {
-            let fields = split_fields(text);
-            if fields.len() != header.len() {
-                return Err(Error::FieldCount {
-                    path: path.to_path_buf(),
-                    line,
-                    expected: header.len(),
-                    found: fields.len(),
-                });
-            }
-            rows.push(Row { line, fields });
-        }
-        if rows.is_empty() {
-            return Err(Error::EmptyData {
-                path: path.to_path_buf(),
-            });
-        }
+        let table = CsvTable::parse(text).map_err(|error| csv_error(path, error))?;
         Ok(Table {
             path: path.to_path_buf(),
-            header,
-            rows,
+            table,
         })
+    }
+
+    /// Column names from the header line.
+    pub fn header(&self) -> &[String] {
+        &self.table.header
     }
 
     /// The number of columns.
     pub fn column_count(&self) -> usize {
-        self.header.len()
+        self.table.column_count()
     }
 
     /// Interprets every column but the last as a feature and the last as the class label.
     pub fn labeled(&self) -> Result<LabeledData> {
-        let columns = self.column_count();
-        if columns < 2 {
-            return Err(Error::TooFewColumns {
-                path: self.path.clone(),
-                found: columns,
-                needed: 2,
-            });
-        }
-        let features = self.features(columns - 1)?;
-        let labels = self
-            .rows
-            .iter()
-            .map(|row| self.label(row, columns - 1))
-            .collect::<Result<Vec<_>>>()?;
+        let columns = self
+            .table
+            .labeled()
+            .map_err(|error| csv_error(&self.path, error))?;
         Ok(LabeledData {
-            feature_names: self.header[..columns - 1].to_vec(),
-            features,
-            labels,
+            feature_names: columns.feature_names,
+            features: columns.features,
+            labels: columns.labels,
         })
     }
 
     /// Interprets every column as a feature (a file without labels): `[N, columns]`.
     pub fn unlabeled(&self) -> Result<Tensor> {
-        self.features(self.column_count())
+        self.table
+            .unlabeled()
+            .map_err(|error| csv_error(&self.path, error))
     }
 
     /// Like [`Table::labeled`], but also requires at least two distinct classes.
@@ -158,64 +114,50 @@ impl Table {
         }
         Ok(data)
     }
-
-    fn features(&self, count: usize) -> Result<Tensor> {
-        let mut values = Vec::with_capacity(self.rows.len() * count);
-        for row in &self.rows {
-            for (index, text) in row.fields[..count].iter().enumerate() {
-                values.push(self.number(row.line, index + 1, text)?);
-            }
-        }
-        Ok(Tensor::from_vec(values, [self.rows.len(), count]))
-    }
-
-    fn number(&self, line: usize, column: usize, text: &str) -> Result<f64> {
-        let value: f64 = text.parse().map_err(|_| Error::BadNumber {
-            path: self.path.clone(),
-            line,
-            column,
-            text: text.to_string(),
-        })?;
-        if !value.is_finite() {
-            return Err(Error::NotFinite {
-                path: self.path.clone(),
-                line,
-                column,
-                text: text.to_string(),
-            });
-        }
-        Ok(value)
-    }
-
-    fn label(&self, row: &Row, index: usize) -> Result<usize> {
-        let text = &row.fields[index];
-        let bad_label = || Error::BadLabel {
-            path: self.path.clone(),
-            line: row.line,
-            column: index + 1,
-            text: text.clone(),
-        };
-        if let Ok(label) = text.parse::<usize>() {
-            return if label <= MAX_LABEL {
-                Ok(label)
-            } else {
-                Err(bad_label())
-            };
-        }
-        // Accept integral floats such as "1.0", which some tools write for integer columns.
-        let value = self.number(row.line, index + 1, text)?;
-        if value >= 0.0 && value.fract() == 0.0 && value <= MAX_LABEL as f64 {
-            Ok(value as usize)
-        } else {
-            Err(bad_label())
-        }
-    }
 }
 
-fn split_fields(line: &str) -> Vec<String> {
-    line.split(',')
-        .map(|field| field.trim().to_string())
-        .collect()
+/// nn's account of what is wrong with the text of `path`, as the demo's error naming the file.
+fn csv_error(path: &Path, error: CsvError) -> Error {
+    let path = path.to_path_buf();
+    match error {
+        CsvError::Read(source) => Error::Read { path, source },
+        CsvError::MissingHeader => Error::MissingHeader { path },
+        CsvError::HeaderLooksNumeric => Error::HeaderLooksNumeric { path },
+        CsvError::EmptyData => Error::EmptyData { path },
+        CsvError::FieldCount {
+            line,
+            expected,
+            found,
+        } => Error::FieldCount {
+            path,
+            line,
+            expected,
+            found,
+        },
+        CsvError::TooFewColumns { found, needed } => Error::TooFewColumns {
+            path,
+            found,
+            needed,
+        },
+        CsvError::BadNumber { line, column, text } => Error::BadNumber {
+            path,
+            line,
+            column,
+            text,
+        },
+        CsvError::NotFinite { line, column, text } => Error::NotFinite {
+            path,
+            line,
+            column,
+            text,
+        },
+        CsvError::BadLabel { line, column, text } => Error::BadLabel {
+            path,
+            line,
+            column,
+            text,
+        },
+    }
 }
 
 /// Formats a number so that it parses back to exactly the same f64 (Rust's shortest round-trip form).

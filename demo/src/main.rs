@@ -11,7 +11,7 @@ use demo::cli::{self, Command};
 use demo::commands::training::classifier;
 use demo::commands::tutorial::{self, SummaryRow};
 use demo::error::{Error, Result};
-use demo::plot::LineLabels;
+use demo::plot::{LineLabels, Series};
 use demo::{commands, moons, plot, say};
 
 fn main() -> ExitCode {
@@ -70,37 +70,63 @@ fn tutorial(out_dir: &Path) -> Result<()> {
     // 2. Logistic regression: a straight boundary, which cannot follow the moons.
     let (logistic, logistic_run) = tutorial::train_logistic(&data)?;
     let accuracy = logistic_run.summary.last().train_accuracy;
-    let title = format!("logistic regression, accuracy {accuracy:.3}");
+    let title = format!("logistic regression, training accuracy {accuracy:.3}");
     plot::boundary_figure(
         &figure("logistic.png"),
         &data,
         &classifier(&logistic),
         &title,
+        &[],
     )?;
 
-    // 3. The sigmoid, which squashes a score into a probability.
+    // 3. The sigmoid, which squashes a score into a probability, and tanh, the net's activation,
+    //    each with its slope as the tape computes it.
+    let (sigmoid, sigmoid_slope) = tutorial::activation_curves(nn::Activation::Sigmoid);
+    let (tanh, tanh_slope) = tutorial::activation_curves(nn::Activation::Tanh);
+    let curves = [
+        Series {
+            name: "sigmoid(z)",
+            points: &sigmoid,
+        },
+        Series {
+            name: "sigmoid'(z), by backward",
+            points: &sigmoid_slope,
+        },
+        Series {
+            name: "tanh(z)",
+            points: &tanh,
+        },
+        Series {
+            name: "tanh'(z), by backward",
+            points: &tanh_slope,
+        },
+    ];
     let labels = LineLabels {
-        title: "sigmoid 1 / (1 + exp(-z))",
+        title: "sigmoid and tanh, with the slopes the tape computes",
         x: "z",
-        y: "sigmoid(z)",
+        y: "value",
+        log_y: false,
     };
-    plot::line_figure(&figure("sigmoid.png"), &tutorial::sigmoid_curve(), &labels)?;
+    plot::line_figure(&figure("sigmoid.png"), &curves, &labels)?;
 
     // 4. The 3-layer network (hidden size 3), trained as the tutorial trains it.
     let (network, network_run) = tutorial::train_network(&data)?;
     let accuracy = network_run.summary.last().train_accuracy;
-    let title = format!("hidden layer size 3, accuracy {accuracy:.3}");
-    plot::boundary_figure(&figure("nn_h3.png"), &data, &classifier(&network), &title)?;
+    let title = format!("hidden layer size 3, training accuracy {accuracy:.3}");
+    let classify = classifier(&network);
+    plot::boundary_figure(&figure("nn_h3.png"), &data, &classify, &title, &[])?;
     let labels = LineLabels {
         title: "loss of the hidden-size-3 network",
         x: "pass",
-        y: "loss",
+        y: "loss (log scale)",
+        log_y: true,
     };
-    plot::line_figure(
-        &figure("loss.png"),
-        &tutorial::loss_curve(&network_run),
-        &labels,
-    )?;
+    let loss = tutorial::loss_curve(&network_run);
+    let curves = [Series {
+        name: "",
+        points: &loss,
+    }];
+    plot::line_figure(&figure("loss.png"), &curves, &labels)?;
 
     // 5. Varying the hidden layer size: more units, more wiggle.
     let sweep = commands::sweep::train_sizes(
@@ -121,7 +147,11 @@ fn tutorial(out_dir: &Path) -> Result<()> {
         let hidden = format!("[{}] tanh", result.hidden);
         rows.push(SummaryRow::new("sweep", &hidden, &result.trained));
     }
-    tutorial::print_summary(&rows);
+    let notes = [
+        "the sweep's [3] tanh is the 3-layer net again (same seed, same numbers)".to_string(),
+        tutorial::sweep_timing_note(sweep.len()),
+    ];
+    say!("\n{}", tutorial::format_summary(&rows, &notes));
     say!("\nfigures in {}", out_dir.display());
     Ok(())
 }

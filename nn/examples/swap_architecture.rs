@@ -9,8 +9,6 @@ mod support;
 
 use nn::train::{TrainConfig, train};
 use nn::{Activation, Dataset, Init, Mlp, OptimizerKind, Reduction};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use support::load_moons;
 
 /// One architecture to try: hidden sizes, activations, optimiser, learning rate.
@@ -71,12 +69,7 @@ fn train_variant(variant: &Variant, data: &Dataset, passes: usize) -> f64 {
     } else {
         Init::Tutorial
     };
-    let mut model = Mlp::with_activations(
-        &sizes,
-        variant.activations,
-        init,
-        &mut StdRng::seed_from_u64(1),
-    );
+    let mut model = Mlp::with_activations(&sizes, variant.activations, init, 1);
     let config = TrainConfig {
         passes,
         learning_rate: variant.learning_rate,

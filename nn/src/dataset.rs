@@ -102,6 +102,15 @@ impl Dataset {
         let (train, held) = indices.split_at(self.len() - holdout);
         (self.subset(train), self.subset(held))
     }
+
+    /// The rows that [`split_holdout`](Dataset::split_holdout) with the same `fraction` and
+    /// `seed` holds out, in its order (to mark them in a figure, say); `None` where it would
+    /// panic.
+    pub fn holdout_rows(&self, fraction: f64, seed: u64) -> Option<Vec<usize>> {
+        let holdout = holdout_count(self.len(), fraction)?;
+        let indices = self.shuffled_indices(seed);
+        Some(indices[self.len() - holdout..].to_vec())
+    }
 }
 
 /// How many of `examples` a held-out `fraction` takes, or `None` when the fraction is not

@@ -1,7 +1,8 @@
-//! Weight initialisation schemes, drawn from a caller's seeded generator.
+//! Weight initialisation schemes, drawn from a generator seeded by the caller's number.
 
 use autograd::Tensor;
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::fmt;
 use std::str::FromStr;
 
@@ -24,8 +25,20 @@ impl Init {
     /// Every scheme, in a fixed order.
     pub const ALL: [Init; 3] = [Init::Tutorial, Init::Xavier, Init::He];
 
-    /// A weight matrix `[in_features, out_features]` drawn from `rng` by this scheme.
-    pub fn weights(self, in_features: usize, out_features: usize, rng: &mut impl Rng) -> Tensor {
+    /// A weight matrix `[in_features, out_features]` drawn by this scheme from a generator
+    /// seeded with `seed` (rand's `StdRng`): the same matrix for the same seed on every machine.
+    pub fn weights(self, in_features: usize, out_features: usize, seed: u64) -> Tensor {
+        self.draw(in_features, out_features, &mut StdRng::seed_from_u64(seed))
+    }
+
+    /// A weight matrix `[in_features, out_features]` drawn from `rng` by this scheme (the
+    /// generator stays inside nn, so that no rand version is part of its public API).
+    pub(crate) fn draw(
+        self,
+        in_features: usize,
+        out_features: usize,
+        rng: &mut impl Rng,
+    ) -> Tensor {
         let mut weights = Tensor::randn([in_features, out_features], rng);
         let fan_in = in_features as f64;
         let fan_out = out_features as f64;
@@ -99,8 +112,6 @@ impl FromStr for Init {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand::rngs::StdRng;
 
     #[test]
     fn each_scheme_scales_the_same_normal_draws() {
@@ -111,7 +122,7 @@ mod tests {
             (Init::He, (2.0f64 / 4.0).sqrt()),
         ];
         for (init, scale) in cases {
-            let weights = init.weights(4, 3, &mut StdRng::seed_from_u64(5));
+            let weights = init.weights(4, 3, 5);
             assert_eq!(weights.dims(), &[4, 3]);
             for (w, x) in weights.data().iter().zip(draws.data()) {
                 assert!(

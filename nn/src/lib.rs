@@ -11,7 +11,7 @@
 //! - [`loss`]: softmax and binary cross-entropy, squared error and the L2 weight penalty.
 //! - [`optim`]: gradient descent, momentum and Adam over the store.
 //! - [`train`]: the training loop with progress reports; [`metrics`]: accuracy and the
-//!   confusion matrix; [`checkpoint`]: models to and from JSON.
+//!   confusion matrix; [`checkpoint`]: models to and from JSON; [`data`]: CSV text to examples.
 //!
 //! The tutorial's network — 2 inputs, 3 tanh hidden units, 2 softmax outputs, trained on the sum
 //! of cross-entropy plus `reg/2·Σ‖W‖²` by full-batch gradient descent — is
@@ -21,11 +21,10 @@
 //! use autograd::Tensor;
 //! use nn::train::{TrainConfig, train};
 //! use nn::{Activation, Dataset, Init, Mlp};
-//! use rand::{SeedableRng, rngs::StdRng};
 //!
 //! let data = Dataset::new(Tensor::from_rows(&[[0.0, 1.0], [1.0, 0.0], [0.9, 0.2]]), vec![0, 1, 1]);
-//! let mut rng = StdRng::seed_from_u64(0);
-//! let mut model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng);
+//! let seed = 0;
+//! let mut model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, seed);
 //! let config = TrainConfig { passes: 200, report_every: 100, ..TrainConfig::default() };
 //! let summary = train(&mut model, &data, &config, |progress| {
 //!     println!("{},{},{}", progress.pass, progress.loss, progress.train_accuracy);
@@ -34,8 +33,8 @@
 //! assert!(summary.last().loss < summary.history[0].loss);
 //! ```
 
-mod activation;
 pub mod checkpoint;
+pub mod data;
 mod dataset;
 mod init;
 pub mod layers;
@@ -49,7 +48,8 @@ mod params;
 mod sequential;
 pub mod train;
 
-pub use activation::{Activation, UnknownActivation};
+/// The hidden-layer activations are the engine's own type, re-exported.
+pub use autograd::{Activation, UnknownActivation};
 pub use checkpoint::CheckpointError;
 pub use dataset::{Dataset, holdout_count};
 pub use init::{Init, UnknownInit};

@@ -1,12 +1,12 @@
 //! `Mlp`: a multilayer perceptron (logistic regression when it has no hidden layer) as a graph.
 
-use crate::activation::Activation;
 use crate::init::Init;
 use crate::loss::{self, Reduction};
 use crate::model_error::ModelError;
 use crate::params::{ParamGrads, ParamVars, Params};
-use autograd::{Tape, Tensor, Var};
-use rand::Rng;
+use autograd::{Activation, Tape, Tensor, Var};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 /// A fully connected network: layer sizes `[in_features, hidden..., outputs]`, one activation per
 /// hidden layer, and parameters `W1, b1, W2, b2, ...` with `W_l` of shape `[sizes[l−1], sizes[l]]`
@@ -35,17 +35,19 @@ pub fn bias_name(layer: usize) -> String {
 
 impl Mlp {
     /// A network with the given layer sizes and `activation` on every hidden layer, its weights
-    /// drawn by `init` from `rng` (layer by layer, weights only) and its biases zero.
+    /// drawn by `init` from one generator seeded with `seed` (rand's `StdRng`, layer by layer,
+    /// weights only) and its biases zero. The same seed gives the same model on every machine.
     ///
     /// # Panics
     /// If there are fewer than two sizes or a size is zero.
     #[track_caller]
-    pub fn new(sizes: &[usize], activation: Activation, init: Init, rng: &mut impl Rng) -> Mlp {
+    pub fn new(sizes: &[usize], activation: Activation, init: Init, seed: u64) -> Mlp {
         let hidden = sizes.len().saturating_sub(2);
-        Mlp::with_activations(sizes, &vec![activation; hidden], init, rng)
+        Mlp::with_activations(sizes, &vec![activation; hidden], init, seed)
     }
 
-    /// A network with one activation per hidden layer (`sizes.len() − 2` of them).
+    /// A network with one activation per hidden layer (`sizes.len() − 2` of them), drawn as
+    /// [`Mlp::new`] draws it.
     ///
     /// # Panics
     /// If there are fewer than two sizes, a size is zero, or the activations do not match the
@@ -55,7 +57,7 @@ impl Mlp {
         sizes: &[usize],
         activations: &[Activation],
         init: Init,
-        rng: &mut impl Rng,
+        seed: u64,
     ) -> Mlp {
         if let Err(error) = check_architecture(sizes, activations) {
             panic!(
@@ -63,12 +65,13 @@ impl Mlp {
                 std::panic::Location::caller()
             );
         }
+        let mut rng = StdRng::seed_from_u64(seed);
         let mut params = Params::new();
         for (layer, pair) in sizes.windows(2).enumerate() {
             let (in_features, out_features) = (pair[0], pair[1]);
             params.insert(
                 weight_name(layer + 1),
-                init.weights(in_features, out_features, rng),
+                init.draw(in_features, out_features, &mut rng),
             );
             params.insert(bias_name(layer + 1), Tensor::zeros([out_features]));
         }
@@ -80,12 +83,12 @@ impl Mlp {
     }
 
     /// Multinomial logistic regression: `in_features` inputs straight to `classes` softmax
-    /// outputs, weights drawn as the tutorial does.
+    /// outputs, weights drawn as the tutorial does (from `seed`, as [`Mlp::new`]).
     ///
     /// # Panics
     /// If `in_features` is zero or `classes` is below 2 (see [`Mlp::binary_logistic`]).
     #[track_caller]
-    pub fn logistic(in_features: usize, classes: usize, rng: &mut impl Rng) -> Mlp {
+    pub fn logistic(in_features: usize, classes: usize, seed: u64) -> Mlp {
         assert!(
             classes >= 2,
             "Mlp::logistic: {classes} classes; use Mlp::binary_logistic for one sigmoid output (at {})",
@@ -95,17 +98,18 @@ impl Mlp {
             &[in_features, classes],
             Activation::Tanh,
             Init::Tutorial,
-            rng,
+            seed,
         )
     }
 
-    /// Binary logistic regression: `in_features` inputs to one logit `z`, `P(class 1) = σ(z)`.
+    /// Binary logistic regression: `in_features` inputs to one logit `z`, `P(class 1) = σ(z)`,
+    /// weights drawn from `seed`.
     ///
     /// # Panics
     /// If `in_features` is zero.
     #[track_caller]
-    pub fn binary_logistic(in_features: usize, rng: &mut impl Rng) -> Mlp {
-        Mlp::new(&[in_features, 1], Activation::Tanh, Init::Tutorial, rng)
+    pub fn binary_logistic(in_features: usize, seed: u64) -> Mlp {
+        Mlp::new(&[in_features, 1], Activation::Tanh, Init::Tutorial, seed)
     }
 
     /// A network from existing parameters (a checkpoint, the tutorial's initial weights), which
@@ -204,7 +208,7 @@ impl Mlp {
             // Hidden layers are one `dense` node each (the affine map and the activation);
             // the output layer is the affine map alone.
             hidden = match self.activations.get(layer - 1) {
-                Some(activation) => hidden.dense(weights, bias, activation.kind()),
+                Some(activation) => hidden.dense(weights, bias, *activation),
                 None => hidden.affine(weights, bias),
             };
         }
@@ -364,16 +368,12 @@ pub fn expected_shapes(sizes: &[usize]) -> Vec<(String, Vec<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand::rngs::StdRng;
 
-    fn rng() -> StdRng {
-        StdRng::seed_from_u64(42)
-    }
+    const SEED: u64 = 42;
 
     #[test]
     fn parameters_are_named_and_shaped_layer_by_layer() {
-        let model = Mlp::new(&[2, 5, 4, 3], Activation::Relu, Init::He, &mut rng());
+        let model = Mlp::new(&[2, 5, 4, 3], Activation::Relu, Init::He, SEED);
         let shapes: Vec<(String, Vec<usize>)> = model
             .params()
             .iter()
@@ -398,11 +398,11 @@ mod tests {
 
     #[test]
     fn a_seed_gives_the_same_model_and_the_tutorial_scaling() {
-        let a = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng());
-        let b = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng());
+        let a = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, SEED);
+        let b = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, SEED);
         assert_eq!(a, b);
         // W1 holds the first 6 normal draws over sqrt(2); W2 the next 6 over sqrt(3).
-        let draws = Tensor::randn([12], &mut rng());
+        let draws = Tensor::randn([12], &mut StdRng::seed_from_u64(SEED));
         let w1 = a.params().get("W1").unwrap().data();
         let w2 = a.params().get("W2").unwrap().data();
         for i in 0..6 {
@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn predictions_take_the_largest_logit_and_probabilities_sum_to_one() {
-        let model = Mlp::new(&[2, 4, 3], Activation::Sigmoid, Init::Xavier, &mut rng());
+        let model = Mlp::new(&[2, 4, 3], Activation::Sigmoid, Init::Xavier, SEED);
         let x = Tensor::randn([6, 2], &mut StdRng::seed_from_u64(3));
         let logits = model.logits(&x);
         let proba = model.predict_proba(&x);
@@ -446,18 +446,18 @@ mod tests {
 
     #[test]
     fn logistic_regression_is_the_model_without_a_hidden_layer() {
-        let softmax = Mlp::logistic(2, 2, &mut rng());
+        let softmax = Mlp::logistic(2, 2, SEED);
         assert_eq!(softmax.sizes(), &[2, 2]);
         assert!(softmax.activations().is_empty());
         assert_eq!(softmax.params().names().collect::<Vec<_>>(), ["W1", "b1"]);
-        let binary = Mlp::binary_logistic(2, &mut rng());
+        let binary = Mlp::binary_logistic(2, SEED);
         assert!(binary.is_binary());
         assert_eq!(binary.classes(), 2);
     }
 
     #[test]
     fn from_params_names_what_does_not_fit() {
-        let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng());
+        let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, SEED);
         let mut missing = model.params().clone();
         let mut rebuilt = Params::new();
         for (name, tensor) in missing.iter().filter(|(name, _)| *name != "b2") {
@@ -492,7 +492,7 @@ mod tests {
 
     #[test]
     fn from_params_restores_the_canonical_order() {
-        let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng());
+        let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, SEED);
         let mut shuffled = Params::new();
         for name in ["b2", "W1", "W2", "b1"] {
             shuffled.insert(name, model.params().get(name).unwrap().clone());

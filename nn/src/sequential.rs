@@ -9,7 +9,7 @@ use crate::model_error::ModelError;
 use crate::params::{ParamGrads, ParamVars, Params};
 use autograd::{Tape, Tensor, Var};
 use rand::rngs::StdRng;
-use rand::{Rng, RngExt, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 /// A classifier made of [`Layer`]s applied in order to examples of one shape (`[F]` features, or
 /// `[C, H, W]` images given as rows of `C·H·W` values in channel, row, column order), ending in
@@ -27,14 +27,12 @@ use rand::{Rng, RngExt, SeedableRng};
 ///
 /// ```
 /// use nn::{Init, Sequential};
-/// use rand::{SeedableRng, rngs::StdRng};
-/// let mut rng = StdRng::seed_from_u64(0);
 /// let model = Sequential::from_text("1x8x8", "conv 4 3x3 pad 1, relu, maxpool 2, flatten, dense 10",
-///     Init::He, &mut rng).unwrap();
+///     Init::He, 0).unwrap();
 /// let names: Vec<&str> = model.params().names().collect();
 /// assert_eq!(names, ["conv1.weight", "conv1.bias", "dense5.W", "dense5.b"]);
 /// assert_eq!(model.params().get("dense5.W").unwrap().dims(), &[64, 10]);
-/// let error = Sequential::from_text("1x8x8", "conv 4 9x9, flatten, dense 10", Init::He, &mut rng);
+/// let error = Sequential::from_text("1x8x8", "conv 4 9x9, flatten, dense 10", Init::He, 0);
 /// assert!(error.unwrap_err().to_string().starts_with("layer 1 (\"conv 4 9x9\") on input 1x8x8"));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -58,19 +56,20 @@ impl Sequential {
         input: &str,
         layers: &str,
         init: Init,
-        rng: &mut impl Rng,
+        seed: u64,
     ) -> Result<Sequential, ArchError> {
         Sequential::new(
             &parse_input_shape(input)?,
             &parse_layers(layers)?,
             init,
-            rng,
+            seed,
         )
     }
 
     /// A model of `layers` over examples of shape `input`, checked first (see
-    /// [`infer_shapes`]). Weights are drawn by `init` from `rng` layer by layer: a dense layer's
-    /// `[in, out]` as [`Init::weights`]; a convolution's as the weights of a dense layer with
+    /// [`infer_shapes`]). Weights are drawn by `init` from one generator seeded with `seed`
+    /// (rand's `StdRng`), layer by layer: a dense layer's
+    /// `[in, out]` as [`Init::weights`] draws it; a convolution's as the weights of a dense layer with
     /// `C_in·kH·kW` inputs and `C_out` outputs, transposed to `[C_out, C_in·kH·kW]` and viewed as
     /// `[C_out, C_in, kH, kW]`. Biases and batch normalisation's shift start at 0, its scale at 1,
     /// its running mean at 0 and variance at 1. The dropout generator's seed is drawn last.
@@ -78,17 +77,18 @@ impl Sequential {
         input: &[usize],
         layers: &[Layer],
         init: Init,
-        rng: &mut impl Rng,
+        seed: u64,
     ) -> Result<Sequential, ArchError> {
+        let rng = &mut StdRng::seed_from_u64(seed);
         let mut params = Params::new();
         for (name, dims) in param_shapes(input, layers)? {
             let tensor = if name.ends_with(".weight") {
                 let fan_in = dims[1] * dims[2] * dims[3];
-                init.weights(fan_in, dims[0], rng)
+                init.draw(fan_in, dims[0], rng)
                     .transpose()
                     .reshape(&dims[..])
             } else if name.ends_with(".W") {
-                init.weights(dims[0], dims[1], rng)
+                init.draw(dims[0], dims[1], rng)
             } else if name.ends_with(".gamma") {
                 Tensor::ones(&dims[..])
             } else {
@@ -393,8 +393,10 @@ mod tests {
     use autograd::gradcheck::{gradgradcheck, scalar_function};
     use autograd::{GradcheckOptions, gradcheck};
 
+    const SEED: u64 = 11;
+
     fn rng() -> StdRng {
-        StdRng::seed_from_u64(11)
+        StdRng::seed_from_u64(SEED)
     }
 
     /// Every layer kind in one model, its gradient for every parameter against central
@@ -403,7 +405,7 @@ mod tests {
     fn gradients_through_every_layer_kind_match_finite_differences() {
         let layers = "conv 3 3x3 pad 1, batchnorm, relu, maxpool 2 stride 1, conv 2 2x2 dilation 2, \
                       tanh, avgpool 2 pad 1, flatten, dropout 0.3, dense 4, sigmoid, batchnorm, dense 3";
-        let model = Sequential::from_text("2x5x5", layers, Init::He, &mut rng()).unwrap();
+        let model = Sequential::from_text("2x5x5", layers, Init::He, SEED).unwrap();
         let features = Tensor::randn([4, 50], &mut rng());
         let labels = [0, 2, 1, 2];
         let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
@@ -432,7 +434,7 @@ mod tests {
     #[test]
     fn second_derivatives_through_batch_norm_match_finite_differences() {
         let layers = "conv 2 2x2, batchnorm, tanh, avgpool 2, flatten, batchnorm, dense 3";
-        let model = Sequential::from_text("1x4x4", layers, Init::Xavier, &mut rng()).unwrap();
+        let model = Sequential::from_text("1x4x4", layers, Init::Xavier, SEED).unwrap();
         let features = Tensor::randn([3, 16], &mut rng());
         let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
         let objective = scalar_function(|vars| {
@@ -457,8 +459,7 @@ mod tests {
 
     #[test]
     fn training_moves_the_running_statistics_and_evaluation_uses_them() {
-        let mut model =
-            Sequential::from_text("3", "batchnorm, dense 2", Init::He, &mut rng()).unwrap();
+        let mut model = Sequential::from_text("3", "batchnorm, dense 2", Init::He, SEED).unwrap();
         let features = Tensor::from_rows(&[[1.0, 2.0, -1.0], [3.0, 2.0, 1.0]]);
         let mut tape = Tape::new();
         model.gradients(&mut tape, &features, &[0, 1], Reduction::Mean, 0.0);
@@ -492,7 +493,7 @@ mod tests {
     #[test]
     fn dropout_is_seeded_while_training_and_off_when_evaluating() {
         let text = "dropout 0.5, dense 2";
-        let mut a = Sequential::from_text("6", text, Init::He, &mut rng()).unwrap();
+        let mut a = Sequential::from_text("6", text, Init::He, SEED).unwrap();
         let mut b = a.clone();
         let x = Tensor::ones([8, 6]);
         let mut tape = Tape::new();

@@ -12,7 +12,8 @@ use crate::var::Var;
 impl<'t> Var<'t> {
     /// A dense layer: `activation(self · weights + bias)`, the affine map of
     /// [`affine`](Var::affine) followed by [`tanh`](Var::tanh), [`relu`](Var::relu) or
-    /// [`sigmoid`](Var::sigmoid). Shapes as for `affine`.
+    /// [`sigmoid`](Var::sigmoid). Shapes as for `affine`. Any other activation is recorded as
+    /// `activation.apply(self.affine(weights, bias))` (see [`Activation::apply`]).
     ///
     /// It equals `self.affine(weights, bias).tanh()` (and so on) exactly, in value and
     /// gradients, but it is one node instead of two: the layer's pre-activation is not kept on
@@ -40,6 +41,10 @@ impl<'t> Var<'t> {
     /// As [`affine`](Var::affine), with `dense` in the message.
     #[track_caller]
     pub fn dense(self, weights: Var<'t>, bias: Var<'t>, activation: Activation) -> Var<'t> {
+        if !activation.is_fused() {
+            // Composed activations have no fused rule: the affine node, then their ops.
+            return activation.apply(self.affine(weights, bias));
+        }
         self.layer(weights, bias, Some(activation))
     }
 }
@@ -74,6 +79,7 @@ impl Primitive for Dense {
             Activation::Tanh => c.slope_and_sum(TanhBackward, &y, g, bias_shape),
             Activation::Sigmoid => c.slope_and_sum(SigmoidBackward, &y, g, bias_shape),
             Activation::Relu => c.slope_and_sum(ReluBackward, &y, g, bias_shape),
+            composed => unreachable!("dense records only fused activations, not {composed}"),
         };
         grads.set(0, || c.matmul_nt(&grad_z, &saved.input(1)));
         grads.set(1, || c.matmul_tn(&saved.input(0), &grad_z));

@@ -123,12 +123,16 @@ impl Tensor {
     /// activation applied to each block of rows as soon as it is written, while it is still in
     /// cache (by the plain loops, and by the blocked GEMM where the CPU has AVX-512; the
     /// fallback GEMM applies it in a second pass). The same numbers as the affine map followed
-    /// by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`.
+    /// by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`. Other activations
+    /// are applied after the product, as [`Activation::evaluate`] computes them.
     ///
     /// # Panics
     /// As [`affine`](Tensor::affine).
     #[track_caller]
     pub fn dense(&self, weights: &Tensor, bias: &Tensor, activation: Activation) -> Tensor {
+        if !activation.is_fused() {
+            return activation.evaluate(&self.affine(weights, bias));
+        }
         self.layer(weights, bias, Some(activation), "dense")
     }
 

@@ -13,8 +13,8 @@ mod softmax;
 pub(crate) mod storage;
 mod transcendental;
 
-pub use activation::Activation;
 pub(crate) use activation::relu;
+pub use activation::{Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_SLOPE, UnknownActivation};
 pub(crate) use elementwise::sums_columns_as_sum_to;
 pub use linalg::Layout;
 pub(crate) use linalg::is_bias_row;
@@ -280,6 +280,21 @@ impl<const N: usize> IndexMut<[usize; N]> for Tensor {
 impl From<f64> for Tensor {
     fn from(value: f64) -> Tensor {
         Tensor::scalar(value)
+    }
+}
+
+impl From<Vec<f64>> for Tensor {
+    /// A rank-1 tensor of the values, in order (`[n]` for `n` values), without copying them.
+    fn from(values: Vec<f64>) -> Tensor {
+        let count = values.len();
+        Tensor::from_vec(values, [count])
+    }
+}
+
+impl From<&[f64]> for Tensor {
+    /// A rank-1 tensor holding a copy of the values, in order.
+    fn from(values: &[f64]) -> Tensor {
+        Tensor::from(values.to_vec())
     }
 }
 

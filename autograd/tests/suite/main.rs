@@ -1,9 +1,11 @@
 //! The autograd crate's integration tests, one binary (each module below was its own test file).
 
+mod activations;
 mod cases;
 mod checker;
 mod common;
 mod conv;
+mod conversions;
 mod gradcheck;
 mod misuse;
 mod second_order;

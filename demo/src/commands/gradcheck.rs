@@ -145,6 +145,7 @@ mod tests {
             worst_abs_error: comparison.abs_error(),
             worst_rel_error: 1.0,
             worst: Some(comparison),
+            missing_recorded_rule: None,
         }
     }
 

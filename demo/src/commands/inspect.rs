@@ -60,13 +60,7 @@ pub fn run(args: &GraphArgs) -> Result<()> {
     moons::check_memory(args.rows, "--rows")?;
     let data = moons::make_moons(args.rows.max(2), 0.2, 0);
     let dataset = data.to_dataset();
-    let model = training::new_model(
-        2,
-        &args.hidden.0,
-        2,
-        training::activation(args.activation),
-        0,
-    )?;
+    let model = training::new_model(2, &args.hidden.0, 2, args.activation, 0)?;
     let config = nn::TrainConfig::default();
     let tape = Tape::new();
     let grads = record_step(&model, &dataset, &config, &tape);

@@ -8,17 +8,33 @@ use crate::error::{Error, Result};
 use crate::params_file;
 use crate::standardize::Standardize;
 
-/// Loads a model, and the input standardisation it was trained with if any, from a checkpoint
-/// in the nn JSON format.
+/// Whether `path` names a safetensors file (by its `.safetensors` extension) rather than an nn
+/// JSON checkpoint.
+pub fn is_safetensors(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("safetensors"))
+}
+
+/// Loads a model, and the input standardisation it was trained with if any, from a checkpoint:
+/// safetensors when the name ends in `.safetensors` (which keeps no standardisation), the nn
+/// JSON format otherwise.
 pub fn load(path: &Path) -> Result<(nn::Mlp, Option<Standardize>)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let checkpoint_error = |source| Error::Checkpoint {
         path: path.to_path_buf(),
         source,
     };
+    if is_safetensors(path) {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let model = nn::checkpoint::from_safetensors(&bytes).map_err(checkpoint_error)?;
+        return Ok((model, None));
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let model = nn::checkpoint::from_json(&text).map_err(checkpoint_error)?;
     let standardize =
         Standardize::from_checkpoint(&text, model.in_features()).map_err(|problem| {
@@ -30,22 +46,24 @@ pub fn load(path: &Path) -> Result<(nn::Mlp, Option<Standardize>)> {
     Ok((model, standardize))
 }
 
-/// The starting model of `--init`: a checkpoint (it has `sizes`), or a plain parameters file
-/// whose hidden layers get `activation` (`--activation`, tanh by default).
+/// The starting model of `--init`: a checkpoint (safetensors, or JSON with `sizes`), or a plain
+/// parameters file whose hidden layers get `activation` (`--activation`, tanh by default).
 pub fn load_init(
     path: &Path,
     activation: Option<nn::Activation>,
 ) -> Result<(nn::Mlp, Option<Standardize>)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let is_checkpoint = serde_json::from_str::<serde_json::Value>(&text)
-        .map(|value| value.get("sizes").is_some())
-        .unwrap_or(true);
-    if !is_checkpoint {
-        let model = params_file::model(path, &text, activation.unwrap_or(nn::Activation::Tanh))?;
-        return Ok((model, None));
+    if !is_safetensors(path) {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let is_checkpoint = serde_json::from_str::<serde_json::Value>(&text)
+            .map(|value| value.get("sizes").is_some())
+            .unwrap_or(true);
+        if !is_checkpoint {
+            let activation = activation.unwrap_or(nn::Activation::Tanh);
+            return Ok((params_file::model(path, &text, activation)?, None));
+        }
     }
     if activation.is_some() {
         return Err(Error::InvalidFlag {
@@ -59,9 +77,29 @@ pub fn load_init(
     load(path)
 }
 
-/// Writes `model` to `path` as an nn JSON checkpoint, with the input standardisation it was
-/// trained with (if any), atomically.
+/// Refuses to save a model trained on standardised features to a safetensors file, which has no
+/// place for the transform (checked before training, so that no run is lost to it).
+pub fn check_save_format(path: &Path, standardize: bool) -> Result<()> {
+    if standardize && is_safetensors(path) {
+        return Err(Error::InvalidFlag {
+            flag: "--save",
+            reason: format!(
+                "{} is a safetensors file, which cannot keep --standardize's transform: save to a \
+                 .json checkpoint",
+                path.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Writes `model` to `path`, atomically: safetensors when the name ends in `.safetensors`, an nn
+/// JSON checkpoint otherwise, with the input standardisation it was trained with (if any).
 pub fn save(model: &nn::Mlp, standardize: Option<&Standardize>, path: &Path) -> Result<()> {
+    if is_safetensors(path) {
+        check_save_format(path, standardize.is_some())?;
+        return atomic::write_bytes(path, &nn::checkpoint::to_safetensors(model));
+    }
     let mut text = nn::checkpoint::to_json(model);
     if let Some(standardize) = standardize {
         text = standardize.add_to_checkpoint(&text);

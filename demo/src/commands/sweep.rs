@@ -42,25 +42,28 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         &data,
         classes,
         &args.hidden_sizes.0,
-        training::activation(args.activation),
+        args.activation,
         &config,
     )?;
     say!(
-        "{:>6}  {:>10}  {:>8}  {:>8}",
+        "{:>6}  {:>10}  {:>14}  {:>8}",
         "hidden",
         "final loss",
-        "accuracy",
+        "train accuracy",
         "time"
     );
     for result in &results {
         let last = result.trained.summary.last();
         say!(
-            "{:>6}  {:>10.6}  {:>8.3}  {:>7.2}s",
+            "{:>6}  {:>10.6}  {:>14.3}  {:>7.2}s",
             result.hidden,
             last.loss,
             last.train_accuracy,
             result.trained.elapsed.as_secs_f64()
         );
+    }
+    if results.len() > 1 {
+        say!("{}", super::tutorial::sweep_timing_note(results.len()));
     }
     if let Some(path) = &args.plot {
         draw(path, &data, &results)?;
@@ -69,8 +72,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trains a network `features → hidden → classes` for each size, in parallel, seeded by
-/// `config.seed + hidden`; the results come back in the order of `sizes`.
+/// Trains a network `features → hidden → classes` for each size, in parallel, each from the
+/// same seed `config.seed` (so a size also trained elsewhere with that seed gives the same
+/// numbers); the results come back in the order of `sizes`.
 pub fn train_sizes(
     data: &LabeledData,
     classes: usize,
@@ -97,7 +101,7 @@ pub fn train_sizes(
                         &[hidden],
                         classes,
                         activation,
-                        config.seed.wrapping_add(hidden as u64),
+                        config.seed,
                     )?;
                     let mut reported = 0;
                     let trained = training::run(&mut model, dataset, config, |report| {
@@ -135,7 +139,7 @@ pub fn draw(path: &Path, data: &LabeledData, results: &[SweepResult]) -> Result<
         .zip(&classifiers)
         .map(|(result, classify)| BoundaryPanel {
             title: format!(
-                "hidden size {}, accuracy {:.3}",
+                "hidden size {}, training accuracy {:.3}",
                 result.hidden,
                 result.trained.summary.last().train_accuracy
             ),

@@ -14,8 +14,6 @@ use crate::plot::{self, Animation};
 use crate::say;
 use crate::standardize::Standardize;
 
-/// Frames in a `--gif` animation (fewer when there are fewer passes).
-const GIF_FRAMES: usize = 40;
 /// Rows of the data set in the step that `--dump-tape` lists.
 const DUMPED_ROWS: usize = 4;
 
@@ -24,6 +22,9 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let table = Table::read(&args.data)?;
     let data = table.training_data()?;
     check_outputs(args, &data)?;
+    if let Some(path) = &args.save {
+        model_io::check_save_format(path, args.standardize)?;
+    }
 
     let (mut model, saved_standardize) = match &args.init {
         Some(_) if args.training.classes.is_some() => {
@@ -33,8 +34,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             });
         }
         Some(path) => {
-            let (model, standardize) =
-                model_io::load_init(path, args.activation.map(training::activation))?;
+            let (model, standardize) = model_io::load_init(path, args.activation)?;
             model_io::check_fits(&model, path, &data, &args.data)?;
             (model, standardize)
         }
@@ -43,8 +43,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 .hidden
                 .as_ref()
                 .map_or(&[3][..], |layers| &layers.0[..]);
-            let activation =
-                training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
+            let activation = args.activation.unwrap_or_default();
             let classes = classes::class_count(&data, &args.data, args.training.classes)?;
             let model = training::new_model(
                 data.feature_count(),
@@ -87,6 +86,11 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         None => raw.clone(),
     };
     let dataset = data.to_dataset();
+    // The rows nn holds out, to tell them apart in the figures.
+    let held_out = args
+        .holdout
+        .and_then(|fraction| dataset.holdout_rows(fraction, config.seed))
+        .unwrap_or_default();
     let progress = Progress::new(config.passes, "train");
     let mut log_rows = Vec::new();
     let report = |report: &nn::Progress, log_rows: &mut Vec<nn::Progress>| {
@@ -98,9 +102,14 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         None => training::run(&mut model, &dataset, &config, |r| report(r, &mut log_rows)),
         Some(gif) => {
             let mut animation = Animation::new(gif);
-            let trained = train_with_frames(&mut model, &data, &config, &mut animation, |r| {
-                report(r, &mut log_rows)
-            });
+            let frames = Frames {
+                passes: plot::frame_passes(config.passes, args.frames as usize),
+                held_out: &held_out,
+            };
+            let trained =
+                train_with_frames(&mut model, &data, &config, &mut animation, &frames, |r| {
+                    report(r, &mut log_rows)
+                });
             trained.and_then(|trained| animation.save().map(|()| trained))
         }
     };
@@ -174,8 +183,9 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             Some(standardize) => model.predict(&standardize.apply(points)),
             None => model.predict(points),
         };
-        let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
-        plot::boundary_figure(path, &raw, &classify, &title)?;
+        let accuracies = training::accuracy_caption(last.train_accuracy, last.holdout_accuracy);
+        let title = format!("{}, {accuracies}", describe(&model));
+        plot::boundary_figure(path, &raw, &classify, &title, &held_out)?;
         say!("wrote {}", path.display());
     }
     if let Some(path) = &args.gif {
@@ -233,28 +243,40 @@ fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
     Ok(())
 }
 
+/// When an animation draws its frames, and which rows it marks as held out.
+struct Frames<'a> {
+    /// The passes after which a frame is drawn (see [`plot::frame_passes`]).
+    passes: Vec<usize>,
+    /// The rows nn holds out, drawn as squares and counted apart.
+    held_out: &'a [usize],
+}
+
 /// Trains once, drawing the decision boundary into `animation` before the first pass and then
-/// at [`GIF_FRAMES`] evenly spaced passes, from the model nn lends after each pass.
+/// after each of `frames.passes`, from the model nn lends after each pass; each frame's title
+/// gives the accuracy on the training rows and on the held-out rows.
 fn train_with_frames(
     model: &mut nn::Mlp,
     data: &LabeledData,
     config: &nn::TrainConfig,
     animation: &mut Animation,
+    frames: &Frames,
     callback: impl FnMut(&nn::Progress),
 ) -> Result<training::Trained> {
     let dataset = data.to_dataset();
-    let frames = GIF_FRAMES.min(config.passes);
-    let title = |pass: usize, model: &nn::Mlp| {
-        let accuracy = nn::metrics::accuracy(&model.predict(&data.features), &data.labels);
-        format!("pass {pass}, accuracy {accuracy:.3}")
+    let mut draw = |pass: usize, model: &nn::Mlp| {
+        let predictions = model.predict(&data.features);
+        let (train, held) = training::split_accuracy(&predictions, &data.labels, frames.held_out);
+        let title = format!("pass {pass}, {}", training::accuracy_caption(train, held));
+        let classify = training::classifier(model);
+        animation.add_frame(data, &classify, &title, frames.held_out)
     };
-    animation.add_frame(data, &training::classifier(model), &title(0, model))?;
-    let mut next_frame = 1;
+    draw(0, model)?;
+    let mut next_frame = 0;
     let mut drawing = Ok(());
     let trained = training::run_observed(model, &dataset, config, callback, |pass, model| {
-        if drawing.is_ok() && pass == config.passes * next_frame / frames {
+        if drawing.is_ok() && frames.passes.get(next_frame) == Some(&pass) {
             next_frame += 1;
-            drawing = animation.add_frame(data, &training::classifier(model), &title(pass, model));
+            drawing = draw(pass, model);
         }
     })?;
     drawing?;

@@ -6,7 +6,6 @@ use crate::commands::progress::Progress;
 use crate::commands::training::{self, Trained};
 use crate::data::LabeledData;
 use crate::error::Result;
-use crate::say;
 
 /// Points of the tutorial's moons figure, its noise and the generator's seed.
 pub const MOONS_POINTS: usize = 200;
@@ -20,6 +19,9 @@ pub const SWEEP_SIZES: [usize; 7] = [1, 2, 3, 4, 5, 20, 50];
 pub const PRINT_EVERY: usize = 1000;
 /// The loss curve samples the loss every this many passes.
 const CURVE_EVERY: usize = 50;
+
+/// Points `(x, y)` of a curve, in order of x.
+pub type Curve = Vec<(f64, f64)>;
 
 /// One row of the closing summary table.
 pub struct SummaryRow {
@@ -97,36 +99,56 @@ pub fn loss_curve(trained: &Trained) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The logistic sigmoid 1 / (1 + e^(−z)) on [−10, 10].
-pub fn sigmoid_curve() -> Vec<(f64, f64)> {
-    let count = 401;
-    (0..count)
-        .map(|index| {
-            let z = -10.0 + 20.0 * index as f64 / (count - 1) as f64;
-            (z, 1.0 / (1.0 + (-z).exp()))
-        })
-        .collect()
+/// An activation and its slope on [−6, 6], as (z, value) points, both from the engine: the
+/// values from the activation's op, the slopes from a backward pass through the tape (for an
+/// elementwise op, `d(Σ y)/dzᵢ = y'(zᵢ)`), not from a formula written here.
+pub fn activation_curves(activation: nn::Activation) -> (Curve, Curve) {
+    let z = autograd::Tensor::linspace(-6.0, 6.0, 241);
+    let tape = autograd::Tape::new();
+    let input = tape.var(z.clone());
+    let output = activation.apply(input);
+    let slopes = output.sum().backward()[input].clone();
+    let values = output.value().clone();
+    let points = |ys: &autograd::Tensor| {
+        z.data()
+            .iter()
+            .copied()
+            .zip(ys.data().iter().copied())
+            .collect()
+    };
+    (points(&values), points(&slopes))
 }
 
-/// Prints the summary table: model, hidden layers, final loss, train accuracy, training time.
-pub fn print_summary(rows: &[SummaryRow]) {
-    say!("");
-    say!(
-        "{:<22} {:<14} {:>10} {:>9} {:>9}",
-        "model",
-        "hidden layers",
-        "final loss",
-        "accuracy",
-        "time"
+/// The summary table: model, hidden layers, final loss, accuracy on the training rows (all of
+/// them: nothing is held out), training time; then `notes`, one line each.
+pub fn format_summary(rows: &[SummaryRow], notes: &[String]) -> String {
+    let mut table = format!(
+        "{:<22} {:<14} {:>10} {:>14} {:>9}\n",
+        "model", "hidden layers", "final loss", "train accuracy", "time"
     );
     for row in rows {
-        say!(
-            "{:<22} {:<14} {:>10.6} {:>9.3} {:>8.2}s",
+        table.push_str(&format!(
+            "{:<22} {:<14} {:>10.6} {:>14.3} {:>8.2}s\n",
             row.model,
             row.hidden,
             row.final_loss,
             row.accuracy,
             row.time.as_secs_f64()
-        );
+        ));
     }
+    for note in notes {
+        table.push_str(note);
+        table.push('\n');
+    }
+    table
+}
+
+/// The note under the summary on how the sweep's times were taken: `networks` trained at once,
+/// sharing the machine's cores.
+pub fn sweep_timing_note(networks: usize) -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    format!(
+        "sweep times are wall times of {networks} networks trained at once on {cores} core(s); \
+         alone, each would take less"
+    )
 }

@@ -27,14 +27,16 @@ impl Animation {
         }
     }
 
-    /// Renders the decision boundary of `classify` over `data` as the next frame.
+    /// Renders the decision boundary of `classify` over `data` as the next frame, the rows in
+    /// `held_out` drawn as squares.
     pub fn add_frame(
         &mut self,
         data: &LabeledData,
         classify: Classifier,
         title: &str,
+        held_out: &[usize],
     ) -> Result<()> {
-        let frame = boundary_frame(&self.path, data, classify, title)?;
+        let frame = boundary_frame(&self.path, data, classify, title, held_out)?;
         self.frames.push(frame);
         Ok(())
     }

@@ -26,13 +26,15 @@ pub struct BoundaryPanel<'a> {
     pub classify: Classifier<'a>,
 }
 
-/// Draws `classify`'s regions over `data`'s extent, then the points, in one chart on `area`.
+/// Draws `classify`'s regions over `data`'s extent, then the points (rows in `held_out` as
+/// squares), in one chart on `area`.
 pub fn draw_boundary(
     area: &Area,
     data: &LabeledData,
     classify: Classifier,
     title: &str,
     title_size: u32,
+    held_out: &[usize],
 ) -> DrawResult {
     let (x_range, y_range) = data_extent(data);
     let cell_width = (x_range.end - x_range.start) / GRID_CELLS as f64;
@@ -62,18 +64,20 @@ pub fn draw_boundary(
             region_colour(class).filled(),
         )
     }))?;
-    draw_points(&mut chart, data, 3)
+    draw_points(&mut chart, data, 3, held_out)
 }
 
-/// Writes one decision-boundary figure of two-feature `data` to `path`.
+/// Writes one decision-boundary figure of two-feature `data` to `path`, the rows in `held_out`
+/// drawn as squares.
 pub fn boundary_figure(
     path: &Path,
     data: &LabeledData,
     classify: Classifier,
     title: &str,
+    held_out: &[usize],
 ) -> Result<()> {
     render_png(path, FIGURE_SIZE, |area| {
-        draw_boundary(area, data, classify, title, 18)
+        draw_boundary(area, data, classify, title, 18, held_out)
     })
 }
 
@@ -83,9 +87,10 @@ pub fn boundary_frame(
     data: &LabeledData,
     classify: Classifier,
     title: &str,
+    held_out: &[usize],
 ) -> Result<Vec<u8>> {
     render_rgb(path, FIGURE_SIZE, |area| {
-        draw_boundary(area, data, classify, title, 18)
+        draw_boundary(area, data, classify, title, 18, held_out)
     })
 }
 
@@ -102,7 +107,7 @@ pub fn boundary_grid_figure(
     let size = (panel_size.0 * columns as u32, panel_size.1 * rows as u32);
     render_png(path, size, |area| {
         for (cell, panel) in area.split_evenly((rows, columns)).iter().zip(panels) {
-            draw_boundary(cell, data, panel.classify, &panel.title, 15)?;
+            draw_boundary(cell, data, panel.classify, &panel.title, 15, &[])?;
         }
         Ok(())
     })

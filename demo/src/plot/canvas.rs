@@ -1,4 +1,5 @@
-//! Rendering a drawing function into an RGB buffer with the embedded font, and encoding it as PNG.
+//! Rendering a drawing function into an antialiased RGB buffer with the embedded font, and
+//! encoding it as PNG.
 
 use std::path::Path;
 use std::sync::Once;
@@ -16,7 +17,18 @@ const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 /// The family name figures ask for; plotters' default text style uses it too.
 pub const FONT_FAMILY: &str = "sans-serif";
 
-/// The drawing area a figure draws on.
+/// Figures are drawn at this many times their size in each direction and then averaged down
+/// (each output pixel the mean of a `SUPERSAMPLE × SUPERSAMPLE` block, a box filter), so that
+/// lines, discs and the edges of regions come out antialiased.
+pub const SUPERSAMPLE: u32 = 2;
+
+/// A length in the figure's pixels (a font size, a margin, a stroke) as drawn on the
+/// supersampled canvas.
+pub const fn px(pixels: u32) -> u32 {
+    pixels * SUPERSAMPLE
+}
+
+/// The drawing area a figure draws on (supersampled: give every length through [`px`]).
 pub type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
 /// What a drawing function returns; any plotters error, boxed.
@@ -39,9 +51,10 @@ pub fn render_rgb(
     draw: impl FnOnce(&Area) -> DrawResult,
 ) -> Result<Vec<u8>> {
     register_font();
-    let mut pixels = vec![255u8; size.0 as usize * size.1 as usize * 3];
+    let large = (px(size.0), px(size.1));
+    let mut pixels = vec![255u8; large.0 as usize * large.1 as usize * 3];
     {
-        let area = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+        let area = BitMapBackend::with_buffer(&mut pixels, large).into_drawing_area();
         let result = area
             .fill(&WHITE)
             .map_err(Into::into)
@@ -53,7 +66,32 @@ pub fn render_rgb(
                 reason: error.to_string(),
             })?;
     }
-    Ok(pixels)
+    Ok(downsample(&pixels, size))
+}
+
+/// The RGB image of `size` whose every pixel is the rounded mean of its `SUPERSAMPLE ×
+/// SUPERSAMPLE` block in `large` (an image `SUPERSAMPLE` times as wide and as high).
+fn downsample(large: &[u8], (width, height): (u32, u32)) -> Vec<u8> {
+    let (width, height, factor) = (width as usize, height as usize, SUPERSAMPLE as usize);
+    let large_row = width * factor * 3;
+    let block = (factor * factor) as u32;
+    let mut small = Vec::with_capacity(width * height * 3);
+    for row in 0..height {
+        for column in 0..width {
+            for channel in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..factor {
+                    for dx in 0..factor {
+                        let offset =
+                            (row * factor + dy) * large_row + (column * factor + dx) * 3 + channel;
+                        sum += u32::from(large[offset]);
+                    }
+                }
+                small.push(((sum + block / 2) / block) as u8);
+            }
+        }
+    }
+    small
 }
 
 /// Draws a figure and writes it to `path` as a PNG, replacing an old file only when complete.

@@ -213,7 +213,7 @@ fn out_of_range_values_are_refused() {
         (&["--lr", "-0.5"], &["--lr", "greater than 0"]),
         (&["--reg", "-1"], &["--reg", "not be negative"]),
         (&["--hidden", "3,0"], &["--hidden", "size 0"]),
-        (&["--activation", "softplus"], &["softplus", "--activation"]),
+        (&["--activation", "swish"], &["swish", "--activation"]),
         (&["--holdout", "1.5"], &["--holdout", "between 0 and 1"]),
         (&["--passes", "0"], &["--passes", "at least 1"]),
         (&["--loss", "median"], &["median", "--loss"]),

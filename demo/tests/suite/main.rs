@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod default_run;
+mod figures;
 mod golden;
 mod robust_input;
 mod streams;

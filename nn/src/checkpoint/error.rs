@@ -1,5 +1,6 @@
 //! `CheckpointError`: why a checkpoint could not be written or read, naming what is wrong.
 
+use super::safetensors::SafetensorsError;
 use crate::model_error::ModelError;
 use std::fmt;
 use std::io;
@@ -74,6 +75,8 @@ pub enum CheckpointError {
     },
     /// The architecture and parameters do not make a model (a missing parameter, a wrong shape).
     Model(ModelError),
+    /// Safetensors bytes are damaged or hold what a model cannot.
+    Safetensors(SafetensorsError),
 }
 
 impl fmt::Display for CheckpointError {
@@ -101,7 +104,7 @@ impl fmt::Display for CheckpointError {
             } => write!(f, "{field:?} should be {expected}, found {found}"),
             CheckpointError::UnknownActivation { field, name } => write!(
                 f,
-                "{field:?} is {name:?}, not an activation (tanh, relu or sigmoid)"
+                "{field:?} is {name:?}, not an activation (tanh, relu, sigmoid, leaky_relu[:SLOPE], softplus, elu[:ALPHA] or gelu)"
             ),
             CheckpointError::DataLength {
                 name,
@@ -120,6 +123,7 @@ impl fmt::Display for CheckpointError {
                 "parameter {name:?} element {index} is {value}, which JSON cannot hold"
             ),
             CheckpointError::Model(error) => write!(f, "{error}"),
+            CheckpointError::Safetensors(error) => write!(f, "safetensors: {error}"),
         }
     }
 }
@@ -129,8 +133,15 @@ impl std::error::Error for CheckpointError {
         match self {
             CheckpointError::Io { source, .. } => Some(source),
             CheckpointError::Model(error) => Some(error),
+            CheckpointError::Safetensors(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+impl From<SafetensorsError> for CheckpointError {
+    fn from(error: SafetensorsError) -> CheckpointError {
+        CheckpointError::Safetensors(error)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Checkpoints: a model saved to and loaded from JSON.
+//! Checkpoints: a model saved to and loaded from JSON (or, for other frameworks, as
+//! [`safetensors`]).
 //!
 //! The format is one object:
 //!
@@ -24,10 +25,12 @@
 
 mod error;
 mod read;
+pub mod safetensors;
 mod sequential;
 mod write;
 
 pub use error::CheckpointError;
 pub use read::{from_json, load};
+pub use safetensors::{SafetensorsError, from_safetensors, to_safetensors};
 pub use sequential::{load_sequential, save_sequential, sequential_from_json, sequential_to_json};
 pub use write::{save, to_json};

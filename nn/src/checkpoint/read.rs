@@ -1,10 +1,10 @@
 //! Reading a JSON checkpoint back into a model, checking every field on the way.
 
 use super::CheckpointError;
-use crate::activation::Activation;
 use crate::mlp::{Mlp, check_architecture, expected_shapes};
 use crate::model_error::ModelError;
 use crate::params::Params;
+use autograd::Activation;
 use autograd::Tensor;
 use serde_json::{Map, Value};
 use std::path::Path;

@@ -126,16 +126,9 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use crate::{Activation, Init};
-    use rand::SeedableRng;
-    use rand::rngs::StdRng;
 
     fn model() -> Mlp {
-        Mlp::new(
-            &[2, 3, 2],
-            Activation::Tanh,
-            Init::Tutorial,
-            &mut StdRng::seed_from_u64(1),
-        )
+        Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, 1)
     }
 
     fn scratch_dir(test: &str) -> PathBuf {

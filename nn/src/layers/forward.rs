@@ -75,7 +75,7 @@ pub(crate) fn run<'t>(
             Layer::Dense { .. } => match layers.get(index + 1) {
                 Some(Layer::Activation(activation)) => {
                     index += 1;
-                    hidden.dense(param(0), param(1), activation.kind())
+                    hidden.dense(param(0), param(1), *activation)
                 }
                 _ => hidden.affine(param(0), param(1)),
             },

@@ -23,7 +23,7 @@ pub mod shapes;
 pub use error::ArchError;
 pub use forward::{BATCH_NORM_EPSILON, Mode, RunningStats};
 
-use crate::activation::Activation;
+use crate::Activation;
 use autograd::Window;
 
 /// One layer of a sequential model: what it computes, with its settings (the shapes of its

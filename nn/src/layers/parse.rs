@@ -2,7 +2,7 @@
 
 use super::Layer;
 use super::error::ArchError;
-use crate::activation::Activation;
+use crate::Activation;
 use std::fmt;
 
 /// The layers of a comma-separated description, in order (see the [module table](super) for

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 /// with these sizes and activations, on random inputs and labels.
 fn check_objective(sizes: &[usize], activations: &[Activation], reduction: Reduction, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let model = Mlp::with_activations(sizes, activations, Init::Xavier, &mut rng);
+    let model = Mlp::with_activations(sizes, activations, Init::Xavier, seed);
     let mut params = model.params().clone();
     // Non-zero biases, so that their gradients are exercised away from the initial point.
     for (_, tensor) in params.iter_mut().filter(|(name, _)| name.starts_with('b')) {
@@ -84,7 +84,7 @@ fn the_binary_sigmoid_form_matches_finite_differences() {
 fn gradients_agree_with_the_objectives_finite_differences_through_the_training_helper() {
     // Mlp::gradients (used by the training loop) against a central difference of the objective.
     let mut rng = StdRng::seed_from_u64(8);
-    let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, &mut rng);
+    let model = Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, 8);
     let features = Tensor::randn([5, 2], &mut rng);
     let labels = [0, 1, 1, 0, 1];
     let mut tape = autograd::Tape::new();

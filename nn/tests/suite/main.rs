@@ -2,11 +2,14 @@
 
 mod checkpoint;
 mod common;
+mod csv;
 mod golden;
 mod golden_cnn;
 mod gradcheck;
 mod hand_derived;
+mod library;
 mod robust_checkpoint;
+mod safetensors;
 mod sequential;
 mod stability;
 mod train;

@@ -4,8 +4,6 @@ use nn::checkpoint::{CheckpointError, from_json, load, to_json};
 use nn::{Activation, Init, Mlp, ModelError};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 /// `default_cases` cases, unless `PROPTEST_CASES` is set (proptest then reads it itself).
 fn config(default_cases: u32) -> Config {
@@ -100,12 +98,7 @@ fn model() -> impl Strategy<Value = Mlp> {
     )
         .prop_map(|(sizes, activation, seed)| {
             let activation = [Activation::Tanh, Activation::Relu, Activation::Sigmoid][activation];
-            Mlp::new(
-                &sizes,
-                activation,
-                Init::He,
-                &mut StdRng::seed_from_u64(seed),
-            )
+            Mlp::new(&sizes, activation, Init::He, seed)
         })
 }
 

@@ -21,12 +21,7 @@ fn blobs(count: usize, spread: f64, seed: u64) -> Dataset {
 }
 
 fn tutorial_net(seed: u64) -> Mlp {
-    Mlp::new(
-        &[2, 3, 2],
-        Activation::Tanh,
-        Init::Tutorial,
-        &mut StdRng::seed_from_u64(seed),
-    )
+    Mlp::new(&[2, 3, 2], Activation::Tanh, Init::Tutorial, seed)
 }
 
 fn config(passes: usize) -> TrainConfig {
@@ -182,12 +177,7 @@ fn a_holdout_split_trains_on_the_rest_only_and_reports_both_accuracies() {
 fn over_fitting_shows_as_a_gap_between_train_and_holdout_accuracy() {
     // Heavily overlapping blobs, few examples, a wide net and no penalty: it memorises.
     let data = blobs(40, 2.0, 13);
-    let mut model = Mlp::new(
-        &[2, 30, 2],
-        Activation::Tanh,
-        Init::Tutorial,
-        &mut StdRng::seed_from_u64(14),
-    );
+    let mut model = Mlp::new(&[2, 30, 2], Activation::Tanh, Init::Tutorial, 14);
     let config = TrainConfig {
         passes: 3000,
         learning_rate: 0.01,
@@ -292,7 +282,7 @@ fn momentum_and_adam_also_learn_the_blobs() {
 #[test]
 fn the_binary_logistic_form_trains_with_binary_cross_entropy() {
     let data = blobs(40, 0.5, 19);
-    let mut model = Mlp::binary_logistic(2, &mut StdRng::seed_from_u64(20));
+    let mut model = Mlp::binary_logistic(2, 20);
     let config = TrainConfig {
         learning_rate: 0.5,
         reduction: Reduction::Mean,
@@ -487,4 +477,16 @@ fn a_schedule_parameter_out_of_range_is_refused_before_training() {
     };
     let error = train(&mut model, &data, &config, |_| {}).unwrap_err();
     assert!(matches!(error, TrainError::Schedule { .. }), "{error}");
+}
+
+#[test]
+fn holdout_rows_are_the_rows_split_holdout_holds_out() {
+    let data = blobs(30, 0.5, 9);
+    let (train_part, held) = data.split_holdout(0.2, 4);
+    let rows = data.holdout_rows(0.2, 4).unwrap();
+    assert_eq!(rows.len(), held.len());
+    assert_eq!(data.subset(&rows), held);
+    assert!(rows.iter().all(|&row| row < data.len()));
+    assert_eq!(train_part.len() + rows.len(), data.len());
+    assert_eq!(data.holdout_rows(1.0, 4), None);
 }

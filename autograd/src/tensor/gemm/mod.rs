@@ -308,6 +308,7 @@ mod tests {
             Activation::Tanh => z.tanh(),
             Activation::Sigmoid => z.sigmoid(),
             Activation::Relu => z.map(|z| if z > 0.0 { z } else { 0.0 }),
+            composed => unreachable!("{composed} is never fused"),
         }
     }
 
