@@ -43,7 +43,7 @@ pub enum ModelError {
         expected: Vec<usize>,
     },
     /// A layer list that does not fit its input (see [`ArchError`]).
-    Architecture(ArchError),
+    Architecture(Box<ArchError>),
 }
 
 impl fmt::Display for ModelError {

@@ -107,5 +107,5 @@ pub fn sequential_from_json(text: &str) -> Result<Sequential, CheckpointError> {
 }
 
 fn architecture(error: ArchError) -> CheckpointError {
-    CheckpointError::Model(ModelError::Architecture(error))
+    CheckpointError::Model(ModelError::Architecture(Box::new(error)))
 }
