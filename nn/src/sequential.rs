@@ -218,18 +218,27 @@ impl Sequential {
     /// If `vars` lacks a parameter of this model or `x` does not have `in_features` columns.
     #[track_caller]
     pub fn forward<'t>(&self, vars: &ParamVars<'t>, x: Var<'t>) -> Var<'t> {
-        // Evaluation draws nothing; the generator is only there to satisfy the signature.
-        let mut unused = StdRng::seed_from_u64(0);
+        self.forward_with(vars, x, Mode::Eval, 0)
+    }
+
+    /// The logits in either mode without changing the model: in [`Mode::Train`], batch
+    /// normalisation uses the batch's statistics (the running averages do not move) and dropout
+    /// draws its masks from `seed`, so that the same call gives the same function, as a
+    /// gradient check of the training objective needs.
+    ///
+    /// # Panics
+    /// As [`Sequential::forward`].
+    #[track_caller]
+    pub fn forward_with<'t>(
+        &self,
+        vars: &ParamVars<'t>,
+        x: Var<'t>,
+        mode: Mode,
+        seed: u64,
+    ) -> Var<'t> {
+        let mut rng = StdRng::seed_from_u64(seed);
         let input = self.shaped_input(x);
-        layers::forward::run(
-            &self.layers,
-            vars,
-            &self.buffers,
-            input,
-            Mode::Eval,
-            &mut unused,
-        )
-        .0
+        layers::forward::run(&self.layers, vars, &self.buffers, input, mode, &mut rng).0
     }
 
     /// The logits as [`forward`](Sequential::forward) in training mode: each dropout layer draws
@@ -389,7 +398,6 @@ pub(crate) fn initial_buffers(input: &[usize], layers: &[Layer]) -> Result<Param
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::forward::run;
     use autograd::gradcheck::{gradgradcheck, scalar_function};
     use autograd::{GradcheckOptions, gradcheck};
 
@@ -411,16 +419,7 @@ mod tests {
         let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
         let objective = scalar_function(|vars| {
             let named = model.params().with_vars(&vars[1..]);
-            let x = model.shaped_input(vars[0]);
-            let mut masks = StdRng::seed_from_u64(5);
-            let (logits, _) = run(
-                &model.layers,
-                &named,
-                &model.buffers,
-                x,
-                Mode::Train,
-                &mut masks,
-            );
+            let logits = model.forward_with(&named, vars[0], Mode::Train, 5);
             loss::softmax_cross_entropy(logits, &labels, Reduction::Mean)
                 + model.weight_penalty(&named, 0.1, vars[0].tape())
         });
@@ -439,16 +438,7 @@ mod tests {
         let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
         let objective = scalar_function(|vars| {
             let named = model.params().with_vars(&vars[1..]);
-            let x = model.shaped_input(vars[0]);
-            let mut unused = StdRng::seed_from_u64(0);
-            let (logits, _) = run(
-                &model.layers,
-                &named,
-                &model.buffers,
-                x,
-                Mode::Train,
-                &mut unused,
-            );
+            let logits = model.forward_with(&named, vars[0], Mode::Train, 0);
             loss::softmax_cross_entropy(logits, &[2, 0, 1], Reduction::Mean)
         });
         let mut inputs = vec![features];

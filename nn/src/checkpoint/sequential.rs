@@ -1,24 +1,5 @@
 //! Checkpoints of [`Sequential`] models: the input shape, the layer list in text, the parameters
 //! and batch normalisation's running statistics.
-//!
-//! ```json
-//! {
-//!   "input": [1, 8, 8],
-//!   "layers": "conv 8 3x3 pad 1, relu, maxpool 2, flatten, dense 10",
-//!   "params": {
-//!     "conv1.weight": { "shape": [8, 1, 3, 3], "data": [...] },
-//!     "conv1.bias": { "shape": [8], "data": [...] },
-//!     "dense5.W": { "shape": [128, 10], "data": [...] },
-//!     "dense5.b": { "shape": [10], "data": [...] }
-//!   },
-//!   "buffers": {}
-//! }
-//! ```
-//!
-//! Parameters are written as in an MLP's checkpoint (shape, then row-major numbers in shortest
-//! round-trip form); their names and layouts are those of the [layer table](crate::layers).
-//! `buffers` (`bn{i}.running_mean`, `bn{i}.running_var`) may be left out: the statistics then
-//! start afresh (mean 0, variance 1).
 
 use super::CheckpointError;
 use super::read::{as_object, field, read_params, syntax_error, whole_numbers, wrong_type};
@@ -32,7 +13,26 @@ use serde_json::{Map, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The model as checkpoint JSON (see the [module docs](self)).
+/// The model as checkpoint JSON:
+///
+/// ```json
+/// {
+///   "input": [1, 8, 8],
+///   "layers": "conv 8 3x3 pad 1, relu, maxpool 2, flatten, dense 10",
+///   "params": {
+///     "conv1.weight": { "shape": [8, 1, 3, 3], "data": [...] },
+///     "conv1.bias": { "shape": [8], "data": [...] },
+///     "dense5.W": { "shape": [128, 10], "data": [...] },
+///     "dense5.b": { "shape": [10], "data": [...] }
+///   },
+///   "buffers": {}
+/// }
+/// ```
+///
+/// Parameters are written as in an MLP's checkpoint (shape, then row-major numbers in shortest
+/// round-trip form); their names and layouts are those of the [layer table](crate::layers).
+/// `buffers` (`bn{i}.running_mean`, `bn{i}.running_var`) may be left out: the statistics then
+/// start afresh (mean 0, variance 1).
 pub fn sequential_to_json(model: &Sequential) -> String {
     let input: Vec<String> = model.input_shape().iter().map(usize::to_string).collect();
     let mut json = String::from("{\n");
