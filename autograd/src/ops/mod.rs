@@ -166,6 +166,7 @@ primitives! {
     matmul => MatMul,
     affine => Affine,
     dense => Dense,
+    batch_matmul => BatchMatMul,
     // Shapes.
     transpose => Transpose,
     reshape => Reshape,
@@ -173,6 +174,7 @@ primitives! {
     sum_to => SumTo,
     concat => Concat,
     slice => Slice,
+    swap_axes => SwapAxes,
     // Reductions along an axis, and the softmax family.
     sum_squares => SumSquares,
     sum_axis => SumAxis,
@@ -183,6 +185,7 @@ primitives! {
     // Indexing by class, and the classifier's loss.
     pick => Pick,
     scatter => Scatter,
+    embedding => Embedding,
     softmax_cross_entropy => SoftmaxCrossEntropy,
     // Derivative ops: the fused kernels that rules above call, with rules of their own.
     tanh_backward => TanhBackward,
@@ -190,4 +193,5 @@ primitives! {
     relu_backward => ReluBackward,
     log_softmax_backward => LogSoftmaxBackward,
     softmax_cross_entropy_backward => SoftmaxCrossEntropyBackward,
+    embedding_backward => EmbeddingBackward,
 }
