@@ -40,6 +40,7 @@ mod mlp;
 mod model_error;
 pub mod optim;
 mod params;
+pub mod seq;
 pub mod train;
 
 pub use activation::{Activation, UnknownActivation};

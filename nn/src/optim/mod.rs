@@ -1,11 +1,13 @@
 //! Optimisers: rules that update a parameter store from its gradients.
 
 mod adam;
+mod clip;
 mod kind;
 mod momentum;
 mod sgd;
 
 pub use adam::Adam;
+pub use clip::clip_global_norm;
 pub use kind::{OptimizerKind, UnknownOptimizer};
 pub use momentum::Momentum;
 pub use sgd::Sgd;
