@@ -34,6 +34,28 @@ pub enum Command {
     Gradcheck(GradcheckArgs),
     /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
     Graph(GraphArgs),
+    /// Train five character-level language models on first names, compare them and sample names.
+    Names(NamesArgs),
+}
+
+/// Flags of `demo names`.
+#[derive(Debug, Args)]
+pub struct NamesArgs {
+    /// Training steps per model (32 names each)
+    #[arg(long, default_value_t = 1500, value_parser = at_least_one)]
+    pub steps: usize,
+    /// Seed of the split, the initial weights, the batches and the samples
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// A names file to use instead of the embedded census lists (the first field of each line)
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
+    /// Letters every sampled name starts with (a-z)
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// Where the loss curves and the attention map are written
+    #[arg(long, value_name = "DIR", default_value = "out/names")]
+    pub figures: PathBuf,
 }
 
 /// Flags of `demo moons`.

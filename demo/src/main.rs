@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         (Some(Command::Sweep(args)), None) => commands::sweep::run(args),
         (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
         (Some(Command::Graph(args)), None) => commands::inspect::run(args),
+        (Some(Command::Names(args)), None) => commands::names::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@ mod animation;
 mod boundary;
 mod canvas;
 mod curve;
+pub mod names;
 mod palette;
 mod scatter;
 
