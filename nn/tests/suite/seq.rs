@@ -333,3 +333,82 @@ fn batch_matmul_with_mismatched_batches_names_the_op_and_the_shapes() {
     tape.var(Tensor::zeros([2, 3, 4]))
         .batch_matmul(tape.var(Tensor::zeros([3, 4, 2])));
 }
+
+/// A tensor from the fixture's `{"shape": [...], "data": [...]}`.
+fn fixture_tensor(value: &serde_json::Value) -> Tensor {
+    let dims: Vec<usize> = value["shape"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_u64().unwrap() as usize)
+        .collect();
+    let data = value["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    Tensor::from_vec(data, autograd::Shape::new(&dims))
+}
+
+fn fixture_indices(value: &serde_json::Value) -> Vec<usize> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect()
+}
+
+#[test]
+fn the_gru_language_model_follows_the_numpy_reference_for_100_steps() {
+    use nn::Optimizer;
+    use nn::optim::Sgd;
+    use nn::seq::RecurrentLm;
+    let text = include_str!("../golden/names_gru_reference.json");
+    let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+    let sizes = &fixture["sizes"];
+    let size = |name: &str| sizes[name].as_u64().unwrap() as usize;
+    let model = RecurrentLm {
+        vocab: size("vocab"),
+        embed: size("embed"),
+        cell: GruCell {
+            prefix: "gru".into(),
+            input: size("embed"),
+            hidden: size("hidden"),
+        },
+    };
+    let mut params = Params::new();
+    for (name, value) in fixture["params"].as_object().unwrap() {
+        params.insert(name.clone(), fixture_tensor(value));
+    }
+    let (ids, rows) = (
+        fixture_indices(&fixture["ids"]),
+        fixture_indices(&fixture["rows"]),
+    );
+    let targets = fixture_indices(&fixture["targets"]);
+    let expected: Vec<f64> = fixture["losses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(expected.len() >= 100);
+    let mut sgd = Sgd::new(fixture["rate"].as_f64().unwrap());
+    for (step, want) in expected.iter().enumerate() {
+        let tape = Tape::new();
+        let p = params.on_tape(&tape);
+        let logits = model.forward(&p, &ids, size("batch"), size("time"));
+        let loss = logits
+            .embedding(&rows)
+            .softmax_cross_entropy(&targets)
+            .mean();
+        let got = loss.item();
+        assert!(
+            (got - want).abs() < 1e-9,
+            "step {step}: ours {got}, numpy {want}"
+        );
+        let grads = p.gradients(&mut loss.backward());
+        sgd.step(&mut params, &grads);
+    }
+}
