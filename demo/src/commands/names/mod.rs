@@ -166,8 +166,9 @@ fn train_model(
         let mut grads = p.gradients(&mut loss.backward());
         clip_global_norm(&mut grads, MAX_NORM);
         optimizer.step(&mut params, &grads);
-        if (step + 1) % CURVE_EVERY == 0 {
-            curve.push(((step + 1) as f64, window / CURVE_EVERY as f64));
+        let in_window = (step % CURVE_EVERY) + 1;
+        if in_window == CURVE_EVERY || step + 1 == args.steps {
+            curve.push(((step + 1) as f64, window / in_window as f64));
             window = 0.0;
         }
     }
