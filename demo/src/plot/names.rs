@@ -78,16 +78,14 @@ pub fn attention_map(path: &Path, letters: &[char], weights: &Tensor) -> Result<
             .x_label_area_size(28)
             .y_label_area_size(28)
             .build_cartesian_2d(0..t, 0..t)?;
-        // Row i is drawn at height t − 1 − i, so that the first letter is at the top.
         let label = |i: &usize| letters.get(*i).map(char::to_string).unwrap_or_default();
-        let row_label = |y: &usize| label(&(t - 1).saturating_sub(*y));
         chart
             .configure_mesh()
             .disable_mesh()
             .x_labels(t)
             .y_labels(t)
             .x_label_formatter(&label)
-            .y_label_formatter(&row_label)
+            .y_label_formatter(&label)
             .label_style((FONT_FAMILY, 12))
             .draw()?;
         chart.draw_series(
