@@ -38,6 +38,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Train the tutorial's 3-unit network alone; --exact: on its own data and initial weights.
     Tutorial(TutorialArgs),
+    /// Train five character-level language models on first names, compare them and sample names.
+    Names(NamesArgs),
 }
 
 /// Flags of `demo tutorial`.
@@ -59,6 +61,26 @@ pub struct TutorialArgs {
     /// Write pass,loss,accuracy rows to this CSV (`-`: standard output)
     #[arg(long, value_name = "FILE.csv")]
     pub log: Option<PathBuf>,
+}
+
+/// Flags of `demo names`.
+#[derive(Debug, Args)]
+pub struct NamesArgs {
+    /// Training steps per model (32 names each)
+    #[arg(long, default_value_t = 1500, value_parser = at_least_one)]
+    pub steps: usize,
+    /// Seed of the split, the initial weights, the batches and the samples
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// A names file to use instead of the embedded census lists (the first field of each line)
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
+    /// Letters every sampled name starts with (a-z)
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// Where the loss curves and the attention map are written
+    #[arg(long, value_name = "DIR", default_value = "out/names")]
+    pub figures: PathBuf,
 }
 
 /// Flags of `demo moons`.

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
         (Some(Command::Graph(args)), None) => commands::inspect::run(args),
         (Some(Command::Tutorial(args)), None) => commands::reproduce::run(args),
+        (Some(Command::Names(args)), None) => commands::names::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

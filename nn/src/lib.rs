@@ -45,6 +45,7 @@ mod model;
 mod model_error;
 pub mod optim;
 mod params;
+pub mod seq;
 mod sequential;
 pub mod train;
 

@@ -117,7 +117,8 @@ impl Sequential {
         mut params: Params,
         buffers: Params,
     ) -> Result<Sequential, ModelError> {
-        let expected = param_shapes(input, layers).map_err(|error| ModelError::Architecture(Box::new(error)))?;
+        let expected = param_shapes(input, layers)
+            .map_err(|error| ModelError::Architecture(Box::new(error)))?;
         let mut ordered = Params::new();
         for (name, dims) in expected {
             let Some(tensor) = params.get_mut(&name) else {
@@ -137,7 +138,8 @@ impl Sequential {
                 name: name.to_string(),
             });
         }
-        let mut kept = initial_buffers(input, layers).map_err(|error| ModelError::Architecture(Box::new(error)))?;
+        let mut kept = initial_buffers(input, layers)
+            .map_err(|error| ModelError::Architecture(Box::new(error)))?;
         for (name, tensor) in buffers.iter() {
             match kept.get_mut(name) {
                 Some(slot) if slot.shape() == tensor.shape() => *slot = tensor.clone(),

@@ -169,6 +169,7 @@ primitives! {
     matmul => MatMul,
     affine => Affine,
     dense => Dense,
+    batch_matmul => BatchMatMul,
     // Shapes.
     transpose => Transpose,
     reshape => Reshape,
@@ -177,6 +178,7 @@ primitives! {
     concat => Concat,
     slice => Slice,
     permute => Permute,
+    swap_axes => SwapAxes,
     // Images: patches of a sliding window (im2col) and their adjoint (col2im).
     unfold => Unfold,
     fold => Fold,
@@ -190,6 +192,7 @@ primitives! {
     // Indexing by class, and the classifier's loss.
     pick => Pick,
     scatter => Scatter,
+    embedding => Embedding,
     softmax_cross_entropy => SoftmaxCrossEntropy,
     // Derivative ops: the fused kernels that rules above call, with rules of their own.
     tanh_backward => TanhBackward,
@@ -197,4 +200,5 @@ primitives! {
     relu_backward => ReluBackward,
     log_softmax_backward => LogSoftmaxBackward,
     softmax_cross_entropy_backward => SoftmaxCrossEntropyBackward,
+    embedding_backward => EmbeddingBackward,
 }

@@ -4,6 +4,7 @@ pub mod gradcheck;
 pub mod inspect;
 pub mod model_io;
 pub mod moons;
+pub mod names;
 pub mod predict;
 pub mod progress;
 pub mod reproduce;

@@ -8,6 +8,7 @@ mod boundary;
 mod canvas;
 mod curve;
 mod frames;
+pub mod names;
 mod palette;
 mod scatter;
 

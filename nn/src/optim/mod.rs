@@ -1,12 +1,14 @@
 //! Optimisers: rules that update a parameter store from its gradients.
 
 mod adam;
+mod clip;
 mod kind;
 mod momentum;
 mod schedule;
 mod sgd;
 
 pub use adam::Adam;
+pub use clip::clip_global_norm;
 pub use kind::{OptimizerKind, UnknownOptimizer};
 pub use momentum::Momentum;
 pub use schedule::Schedule;

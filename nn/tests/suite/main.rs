@@ -10,6 +10,7 @@ mod hand_derived;
 mod library;
 mod robust_checkpoint;
 mod safetensors;
+mod seq;
 mod sequential;
 mod stability;
 mod train;
