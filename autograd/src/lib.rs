@@ -51,6 +51,7 @@
 //! - [`runtime`] holds the process-wide settings for speed and memory.
 
 #![warn(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod anomaly;
 mod backward;
