@@ -51,6 +51,7 @@
 //! - [`runtime`] holds the process-wide settings for speed and memory.
 
 #![warn(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod activations;
 pub mod anomaly;

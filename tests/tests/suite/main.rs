@@ -1,6 +1,7 @@
 //! The tests crate's integration tests, one binary (each module below was its own test file).
 
 mod broadcasting;
+mod cases;
 mod checker;
 mod compositions;
 mod convolution;

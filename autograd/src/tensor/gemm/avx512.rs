@@ -46,6 +46,24 @@ pub(super) struct Tile {
 /// hold numbers when accumulating).
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn multiply<const NV: usize>(panels: &Panels, tile: &Tile) {
+    debug_assert!(
+        tile.rows <= MR && tile.cols <= 8 * NV,
+        "avx512::multiply: a tile of {} × {} cells exceeds the micro-kernel's {MR} × {}",
+        tile.rows,
+        tile.cols,
+        8 * NV
+    );
+    debug_assert!(
+        tile.row_stride >= tile.cols || tile.rows <= 1,
+        "avx512::multiply: rows of {} cells overlap at a stride of {}",
+        tile.cols,
+        tile.row_stride
+    );
+    debug_assert!(
+        panels.depth == 0 || !(panels.a.is_null() || panels.b.is_null()),
+        "avx512::multiply: a null panel over {} steps",
+        panels.depth
+    );
     let Panels {
         a,
         a_row,

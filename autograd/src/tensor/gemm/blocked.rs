@@ -68,6 +68,7 @@ struct APanel<'a> {
 struct Output(*mut f64);
 // SAFETY: the threads write disjoint tiles, and the product waits for all of them.
 unsafe impl Sync for Output {}
+// SAFETY: as for `Sync`: the pointer is only a place to write each thread's own tiles.
 unsafe impl Send for Output {}
 
 /// One block of the product: inner steps `first_step..first_step + depth` and output columns
