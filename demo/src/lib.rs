@@ -7,6 +7,8 @@ pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod data;
+pub mod digits;
 pub mod error;
+pub mod images;
 pub mod moons;
 pub mod plot;

@@ -1,7 +1,7 @@
 //! The autograd crate's integration tests, one binary (each module below was its own test file).
 
-mod common;
 mod checker;
+mod common;
 mod gradcheck;
 mod misuse;
 mod second_order;

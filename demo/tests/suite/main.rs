@@ -1,7 +1,7 @@
 //! The demo crate's integration tests, one binary (each module below was its own test file).
 
-mod common;
 mod bad_input;
+mod common;
 mod default_run;
 mod golden;
 mod robust_input;

@@ -1,7 +1,7 @@
 //! The nn crate's integration tests, one binary (each module below was its own test file).
 
-mod common;
 mod checkpoint;
+mod common;
 mod golden;
 mod gradcheck;
 mod hand_derived;
