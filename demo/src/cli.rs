@@ -34,6 +34,9 @@ pub enum Command {
     Gradcheck(GradcheckArgs),
     /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
     Graph(GraphArgs),
+    /// Train logistic regression, an MLP and a CNN on the built-in 8x8 handwritten digits; print a
+    /// table and draw figures.
+    Digits(DigitsArgs),
 }
 
 /// Flags of `demo moons`.
@@ -196,6 +199,17 @@ pub struct GradcheckArgs {
     /// How the per-point losses are combined
     #[arg(long, value_enum, default_value_t = LossArg::Mean)]
     pub loss: LossArg,
+}
+
+/// Flags of `demo digits`.
+#[derive(Debug, Args)]
+pub struct DigitsArgs {
+    /// Where to write the figures (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out_dir: PathBuf,
+    /// Passes over the training images for each model
+    #[arg(long, default_value_t = crate::commands::digits::EPOCHS, value_parser = at_least_one)]
+    pub epochs: usize,
 }
 
 /// Hidden-layer activations on the command line.

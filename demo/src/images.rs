@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use autograd::Tensor;
@@ -170,28 +170,29 @@ pub fn parse(path: &Path, text: &str, shape: ImageShape) -> Result<ImageSet> {
         .filter(|(_, line)| !line.trim().is_empty())
         .peekable();
     let fields = shape.pixels() + 1;
-    let file = path.to_path_buf();
     if let Some(&(line, first)) = lines.peek()
         && first
             .rsplit(',')
             .next()
             .is_some_and(|label| label.trim().parse::<f64>().is_err())
     {
-        check_field_count(&file, line, first.split(',').count(), shape)?;
+        check_field_count(path, line, first.split(',').count(), shape)?;
         lines.next();
     }
     let mut values = Vec::new();
     let mut labels = Vec::new();
     for (line, text) in lines {
         let row: Vec<&str> = text.split(',').map(str::trim).collect();
-        check_field_count(&file, line, row.len(), shape)?;
+        check_field_count(path, line, row.len(), shape)?;
         for (index, field) in row[..fields - 1].iter().enumerate() {
-            values.push(pixel(&file, line, index + 1, field)?);
+            values.push(pixel(path, line, index + 1, field)?);
         }
-        labels.push(label(&file, line, fields, row[fields - 1])?);
+        labels.push(label(path, line, fields, row[fields - 1])?);
     }
     if labels.is_empty() {
-        return Err(Error::EmptyData { path: file });
+        return Err(Error::EmptyData {
+            path: path.to_path_buf(),
+        });
     }
     Ok(ImageSet {
         shape,
@@ -200,12 +201,12 @@ pub fn parse(path: &Path, text: &str, shape: ImageShape) -> Result<ImageSet> {
     })
 }
 
-fn check_field_count(path: &PathBuf, line: usize, found: usize, shape: ImageShape) -> Result<()> {
+fn check_field_count(path: &Path, line: usize, found: usize, shape: ImageShape) -> Result<()> {
     if found == shape.pixels() + 1 {
         Ok(())
     } else {
         Err(Error::PixelCount {
-            path: path.clone(),
+            path: path.to_path_buf(),
             line,
             found,
             shape,

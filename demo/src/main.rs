@@ -34,6 +34,9 @@ fn main() -> ExitCode {
         (Some(Command::Sweep(args)), None) => commands::sweep::run(args),
         (Some(Command::Gradcheck(args)), None) => commands::gradcheck::run(args),
         (Some(Command::Graph(args)), None) => commands::inspect::run(args),
+        (Some(Command::Digits(args)), None) => {
+            commands::digits::run_into(&args.out_dir, args.epochs).map(drop)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! The subcommands, one file each, and the pieces they share (training, checkpoints, progress).
 
+pub mod digits;
 pub mod gradcheck;
 pub mod inspect;
 pub mod model_io;

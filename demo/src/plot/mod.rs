@@ -6,6 +6,7 @@ mod animation;
 mod boundary;
 mod canvas;
 mod curve;
+pub mod digits;
 mod palette;
 mod scatter;
 
