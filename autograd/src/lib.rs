@@ -62,7 +62,7 @@ pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};
 pub use memory::{release_pooled_storage, retain_freed_memory};
 pub use node_check::{NodeCheckReport, check_nodes};
-pub use ops::CustomOp;
+pub use ops::{CustomOp, Window, WindowError};
 pub use parallel::enlist_this_thread_for_kernels;
 pub use shape::{MAX_RANK, Shape};
 pub use tape::{NodeId, Tape};

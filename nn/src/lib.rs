@@ -4,6 +4,10 @@
 //!   tape each step as [`ParamVars`].
 //! - [`Mlp`]: layer sizes, one [`Activation`] per hidden layer, logits out; logistic regression
 //!   is the same model with no hidden layer. Weights are drawn by an [`Init`] scheme.
+//! - [`Sequential`]: a list of [`layers`] of any kind (convolution, pooling, flatten, dense,
+//!   activations, dropout, batch normalisation), described in text such as
+//!   `"conv 8 3x3 pad 1, relu, maxpool 2, flatten, dense 10"` and checked against its input
+//!   shape before it is built.
 //! - [`loss`]: softmax and binary cross-entropy, squared error and the L2 weight penalty.
 //! - [`optim`]: gradient descent, momentum and Adam over the store.
 //! - [`train`]: the training loop with progress reports; [`metrics`]: accuracy and the
@@ -34,21 +38,27 @@ mod activation;
 pub mod checkpoint;
 mod dataset;
 mod init;
+pub mod layers;
 pub mod loss;
 pub mod metrics;
 mod mlp;
+mod model;
 mod model_error;
 pub mod optim;
 mod params;
+mod sequential;
 pub mod train;
 
 pub use activation::{Activation, UnknownActivation};
 pub use checkpoint::CheckpointError;
 pub use dataset::{Dataset, holdout_count};
 pub use init::{Init, UnknownInit};
+pub use layers::{ArchError, Layer, Mode};
 pub use loss::Reduction;
 pub use mlp::{Mlp, bias_name, check_architecture, expected_shapes, weight_name};
+pub use model::Model;
 pub use model_error::ModelError;
 pub use optim::{Optimizer, OptimizerKind};
 pub use params::{ParamGrads, ParamVars, Params};
+pub use sequential::{RUNNING_MOMENTUM, Sequential};
 pub use train::{Progress, TrainConfig, TrainError, TrainSummary};

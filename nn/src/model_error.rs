@@ -1,5 +1,6 @@
 //! `ModelError`: why a set of layer sizes, activations and parameters does not make an MLP.
 
+use crate::layers::ArchError;
 use std::fmt;
 
 /// What is wrong with an architecture or with the parameters offered for it.
@@ -41,6 +42,8 @@ pub enum ModelError {
         /// The shape the layer sizes call for.
         expected: Vec<usize>,
     },
+    /// A layer list that does not fit its input (see [`ArchError`]).
+    Architecture(ArchError),
 }
 
 impl fmt::Display for ModelError {
@@ -66,6 +69,7 @@ impl fmt::Display for ModelError {
                 f,
                 "parameter {name:?} has shape {found:?}, expected {expected:?}"
             ),
+            ModelError::Architecture(error) => error.fmt(f),
         }
     }
 }

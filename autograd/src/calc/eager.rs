@@ -1,7 +1,7 @@
 //! `Eager`: backward rules evaluated directly on tensors, borrowing the tape's values.
 
 use super::Calc;
-use crate::ops::CustomOp;
+use crate::ops::{CustomOp, Window};
 use crate::shape::Shape;
 use crate::tape::{Node, NodeId};
 use crate::tensor::{Layout, Tensor, sums_columns_as_sum_to};
@@ -100,6 +100,15 @@ impl<'a> Calc for Eager<'a> {
     }
     fn slice(&self, a: &Value<'a>, axis: usize, start: usize, len: usize) -> Value<'a> {
         owned(a.slice_axis(axis, start, len))
+    }
+    fn unfold(&self, a: &Value<'a>, window: Window) -> Value<'a> {
+        owned(crate::ops::unfold_tensor(a, &window))
+    }
+    fn fold(&self, a: &Value<'a>, window: Window, size: [usize; 2]) -> Value<'a> {
+        owned(crate::ops::fold_tensor(a, &window, size))
+    }
+    fn permute(&self, a: &Value<'a>, axes: &[usize]) -> Value<'a> {
+        owned(crate::ops::permute_tensor(a, axes))
     }
     fn fused_slope(
         &self,

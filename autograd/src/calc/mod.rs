@@ -10,7 +10,7 @@ mod recording;
 pub(crate) use eager::Eager;
 pub(crate) use recording::Recording;
 
-use crate::ops::CustomOp;
+use crate::ops::{CustomOp, Window};
 use crate::shape::Shape;
 use crate::tape::NodeId;
 use crate::tensor::Tensor;
@@ -56,6 +56,10 @@ pub(crate) trait Calc {
     fn scatter(&self, a: &Self::V, indices: &Arc<[usize]>, columns: usize) -> Self::V;
     fn concat(&self, parts: &[Self::V], axis: usize) -> Self::V;
     fn slice(&self, a: &Self::V, axis: usize, start: usize, len: usize) -> Self::V;
+    /// [`Var::unfold`](crate::Var::unfold) with zero padding.
+    fn unfold(&self, a: &Self::V, window: Window) -> Self::V;
+    fn fold(&self, a: &Self::V, window: Window, size: [usize; 2]) -> Self::V;
+    fn permute(&self, a: &Self::V, axes: &[usize]) -> Self::V;
 
     /// `local(a, grad)` elementwise, where `a` and `grad` have one shape: a rule's "gradient times
     /// local slope" in one pass, and that result summed to `sum_shape` (as

@@ -1,7 +1,7 @@
 //! `Recording`: backward rules evaluated as ordinary ops on the tape, so gradients are `Var`s.
 
 use super::Calc;
-use crate::ops::CustomOp;
+use crate::ops::{CustomOp, Window};
 use crate::shape::Shape;
 use crate::tape::{NodeId, Tape};
 use crate::tensor::Tensor;
@@ -87,6 +87,15 @@ impl<'t> Calc for Recording<'t> {
     }
     fn slice(&self, a: &Var<'t>, axis: usize, start: usize, len: usize) -> Var<'t> {
         a.slice(axis, start, len)
+    }
+    fn unfold(&self, a: &Var<'t>, window: Window) -> Var<'t> {
+        a.unfold(window, 0.0)
+    }
+    fn fold(&self, a: &Var<'t>, window: Window, size: [usize; 2]) -> Var<'t> {
+        a.fold(window, size)
+    }
+    fn permute(&self, a: &Var<'t>, axes: &[usize]) -> Var<'t> {
+        a.permute(axes)
     }
     fn fused_slope(
         &self,

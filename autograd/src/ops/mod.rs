@@ -8,15 +8,18 @@ mod add;
 mod affine;
 mod broadcast;
 mod concat;
+mod conv;
 mod cross_entropy;
 pub(crate) mod custom;
 mod dense;
 mod div;
 mod exp_log;
+mod fold;
 mod logsumexp;
 mod matmul;
 mod max;
 mod mul;
+mod permute;
 mod pick;
 mod pow;
 mod record;
@@ -28,9 +31,18 @@ mod softmax;
 mod sum;
 mod sum_squares;
 mod tanh_relu;
+mod unfold;
+pub(crate) mod window;
 
 pub use custom::CustomOp;
 pub(crate) use replay::replay;
+pub use window::{Window, WindowError};
+pub(crate) use {fold::fold as fold_tensor, permute::permute as permute_tensor};
+
+/// The zero-padded patches of `x` under `window`, for rules (see [`Var::unfold`](crate::Var)).
+pub(crate) fn unfold_tensor(x: &Tensor, window: &Window) -> Tensor {
+    unfold::unfold(x, window, 0.0)
+}
 
 use crate::calc::Calc;
 use crate::shape::Shape;
@@ -110,6 +122,19 @@ pub(crate) enum Op {
         axis: usize,
         start: usize,
     },
+    /// Patches of an image batch (im2col), `pad_value` in the padding.
+    Unfold {
+        window: Window,
+        pad_value: f64,
+    },
+    /// Patches added back into an image of `size` (col2im), unfold's adjoint.
+    Fold {
+        window: Window,
+        size: [usize; 2],
+    },
+    Permute {
+        axes: Arc<[usize]>,
+    },
     Custom(Arc<dyn CustomOp>),
 }
 
@@ -160,6 +185,9 @@ impl Op {
             Op::Scatter { .. } => "scatter",
             Op::Concat { .. } => "concat",
             Op::Slice { .. } => "slice",
+            Op::Unfold { .. } => "unfold",
+            Op::Fold { .. } => "fold",
+            Op::Permute { .. } => "permute",
             Op::Custom(op) => op.name(),
         }
     }
@@ -178,6 +206,9 @@ impl Op {
             Op::Slice { axis, start } => format!("axis={axis}, start={start}"),
             Op::Scatter { columns, .. } => format!("columns={columns}"),
             Op::Dense { activation } => activation.to_string(),
+            Op::Unfold { window, pad_value } => format!("{window}, pad_value={pad_value}"),
+            Op::Fold { window, size } => format!("{window}, size={}x{}", size[0], size[1]),
+            Op::Permute { axes } => format!("axes={axes:?}"),
             _ => String::new(),
         }
     }
@@ -265,6 +296,9 @@ pub(crate) fn backward<C: Calc>(
             }
         }
         Op::Slice { axis, start } => emit(0, concat::slice_backward(c, &x(0), g, *axis, *start)),
+        Op::Unfold { window, .. } => emit(0, unfold::backward(c, &x(0), g, *window)),
+        Op::Fold { window, .. } => emit(0, fold::backward(c, g, *window)),
+        Op::Permute { axes } => emit(0, permute::backward(c, g, axes)),
         Op::Custom(custom) => {
             let grads = c.custom_backward(custom, inputs, output, g);
             for (i, grad) in grads.into_iter().enumerate() {

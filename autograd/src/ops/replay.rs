@@ -45,6 +45,9 @@ pub(crate) fn replay<'t>(op: &Op, inputs: &[Var<'t>], output_shape: crate::Shape
         Op::Scatter { indices, columns } => x.scatter_shared(indices.clone(), *columns),
         Op::Concat { axis } => Var::concat(inputs, *axis),
         Op::Slice { axis, start } => x.slice(*axis, *start, output_shape.dims()[*axis]),
+        Op::Unfold { window, pad_value } => x.unfold(*window, *pad_value),
+        Op::Fold { window, size } => x.fold(*window, *size),
+        Op::Permute { axes } => x.permute(axes),
         Op::Custom(custom) => Var::custom(custom.clone(), inputs),
     }
 }

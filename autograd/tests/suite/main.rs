@@ -2,6 +2,7 @@
 
 mod checker;
 mod common;
+mod conv;
 mod gradcheck;
 mod misuse;
 mod second_order;

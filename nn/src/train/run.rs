@@ -2,9 +2,9 @@
 
 use super::{Progress, TrainConfig, TrainError, TrainSummary};
 use crate::dataset::{Dataset, holdout_count};
-use crate::loss::{self, Reduction};
+use crate::loss::Reduction;
 use crate::metrics::accuracy;
-use crate::mlp::Mlp;
+use crate::model::Model;
 use autograd::Tape;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -23,8 +23,8 @@ use std::borrow::Cow;
 /// [`TrainError::Diverged`] as soon as a loss is NaN or infinite; the model is then rolled back
 /// to the last parameters whose loss was finite (the ones before the step that broke it), so
 /// that a caller can still save something usable.
-pub fn train(
-    model: &mut Mlp,
+pub fn train<M: Model>(
+    model: &mut M,
     data: &Dataset,
     config: &TrainConfig,
     callback: impl FnMut(&Progress),
@@ -35,12 +35,12 @@ pub fn train(
 /// [`train`], also calling `after_pass(pass, model)` after every pass (1 to `config.passes`)
 /// with the updated model: to draw it as it learns, say. Nothing is evaluated for it, so it
 /// costs nothing when it does nothing.
-pub fn train_observed(
-    model: &mut Mlp,
+pub fn train_observed<M: Model>(
+    model: &mut M,
     data: &Dataset,
     config: &TrainConfig,
     mut callback: impl FnMut(&Progress),
-    mut after_pass: impl FnMut(usize, &Mlp),
+    mut after_pass: impl FnMut(usize, &M),
 ) -> Result<TrainSummary, TrainError> {
     check(model, data, config)?;
     let (train_set, holdout) = match config.holdout {
@@ -134,14 +134,19 @@ pub fn train_observed(
 
 /// The objective over `data` per example (see [`Progress::loss`]) and the accuracy, with the
 /// model's current parameters, recorded without gradients on `tape`.
-fn evaluate(model: &Mlp, tape: &mut Tape, data: &Dataset, config: &TrainConfig) -> (f64, f64) {
-    tape.clear();
-    let tape = &*tape;
-    let vars = model.params().constants_on(tape);
-    let logits = model.forward(&vars, tape.constant(data.features.clone()));
-    let data_loss = model.data_loss(logits, &data.labels, config.reduction);
-    let objective = (data_loss + loss::l2_penalty(&vars, config.reg)).item();
-    let predicted = model.classes_from_logits(&logits.value());
+fn evaluate(
+    model: &impl Model,
+    tape: &mut Tape,
+    data: &Dataset,
+    config: &TrainConfig,
+) -> (f64, f64) {
+    let (objective, predicted) = model.evaluate(
+        tape,
+        &data.features,
+        &data.labels,
+        config.reduction,
+        config.reg,
+    );
     let per_example = per_example(objective, data.len(), config.reduction);
     (per_example, accuracy(&predicted, &data.labels))
 }
@@ -185,7 +190,7 @@ fn check_finite(
     }
 }
 
-fn check(model: &Mlp, data: &Dataset, config: &TrainConfig) -> Result<(), TrainError> {
+fn check(model: &impl Model, data: &Dataset, config: &TrainConfig) -> Result<(), TrainError> {
     if data.is_empty() {
         return Err(TrainError::EmptyDataset);
     }

@@ -1,0 +1,151 @@
+//! Permute: the axes of a tensor in a new order (numpy's `transpose(axes)`).
+
+use super::Op;
+use crate::calc::Calc;
+use crate::shape::{MAX_RANK, Shape};
+use crate::tensor::Tensor;
+use crate::var::Var;
+use std::panic::Location;
+use std::sync::Arc;
+
+impl<'t> Var<'t> {
+    /// The tensor with its axes reordered: output axis `i` is input axis `axes[i]`, so that
+    /// `y[i₀, …] = x` at the index whose axis `axes[k]` is `iₖ`. `permute(&[1, 0])` of a matrix is
+    /// its transpose; `permute(&[0, 3, 1, 2])` turns `[N, H, W, C]` into `[N, C, H, W]`.
+    ///
+    /// # Panics
+    /// If `axes` is not an ordering of `0..rank`.
+    #[track_caller]
+    pub fn permute(self, axes: &[usize]) -> Var<'t> {
+        let shape = self.shape();
+        let mut seen = [false; MAX_RANK];
+        let valid = axes.len() == shape.rank()
+            && axes
+                .iter()
+                .all(|&axis| axis < shape.rank() && !std::mem::replace(&mut seen[axis], true));
+        if !valid {
+            panic!(
+                "permute: {axes:?} is not an ordering of the axes of {shape} (at {})",
+                Location::caller()
+            );
+        }
+        let axes: Arc<[usize]> = axes.into();
+        self.record_with(Op::Permute { axes: axes.clone() }, |x| permute(x, &axes))
+    }
+}
+
+/// `x` with its axes in the order `axes` (a valid ordering, see [`Var::permute`]).
+pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
+    let (input, rank) = (x.shape(), axes.len());
+    let dims: Vec<usize> = axes.iter().map(|&axis| input.dim(axis)).collect();
+    // Work in rank 4, leading axes of size 1, each output axis with the input stride it walks.
+    let lead = MAX_RANK - rank;
+    let mut size = [1; MAX_RANK];
+    let mut stride = [0; MAX_RANK];
+    let input_strides = input.strides();
+    for (i, &axis) in axes.iter().enumerate() {
+        size[lead + i] = dims[i];
+        stride[lead + i] = input_strides[axis];
+    }
+    let data = x.data();
+    let mut out = Vec::with_capacity(x.len());
+    for a in 0..size[0] {
+        for b in 0..size[1] {
+            for c in 0..size[2] {
+                let base = a * stride[0] + b * stride[1] + c * stride[2];
+                out.extend((0..size[3]).map(|d| data[base + d * stride[3]]));
+            }
+        }
+    }
+    Tensor::from_vec(out, Shape::new(&dims))
+}
+
+/// The ordering that undoes `axes`: `inverse[axes[i]] = i`.
+pub(crate) fn inverse(axes: &[usize]) -> Vec<usize> {
+    let mut inverse = vec![0; axes.len()];
+    for (i, &axis) in axes.iter().enumerate() {
+        inverse[axis] = i;
+    }
+    inverse
+}
+
+/// For `y = permute(x, axes)`: `dL/dx = permute(dL/dy, axes⁻¹)`. Each output element is a copy
+/// of one input element, so the gradient moves back to where the element came from: output
+/// axis `i` came from input axis `axes[i]`, and the inverse ordering puts it back.
+pub(crate) fn backward<C: Calc>(c: &C, grad_y: &C::V, axes: &[usize]) -> C::V {
+    c.permute(grad_y, &inverse(axes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::window::assert_gradients;
+    use super::*;
+    use crate::tape::Tape;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// Shapes and orderings of ranks 1 to 4, the identity among them.
+    fn cases() -> Vec<(Vec<usize>, Vec<usize>)> {
+        vec![
+            (vec![5], vec![0]),
+            (vec![3, 4], vec![1, 0]),
+            (vec![2, 3, 4], vec![2, 0, 1]),
+            (vec![2, 3, 2, 3], vec![0, 3, 1, 2]),
+            (vec![2, 1, 3, 2], vec![3, 2, 1, 0]),
+        ]
+    }
+
+    #[test]
+    fn each_output_element_comes_from_the_permuted_index() {
+        for (dims, axes) in cases() {
+            let x = Tensor::from_vec(
+                (0..dims.iter().product::<usize>())
+                    .map(|i| i as f64)
+                    .collect(),
+                &dims[..],
+            );
+            let y = permute(&x, &axes);
+            let out_dims: Vec<usize> = axes.iter().map(|&axis| dims[axis]).collect();
+            assert_eq!(y.dims(), &out_dims[..]);
+            for flat in 0..y.len() {
+                let mut rest = flat;
+                let mut out_index = vec![0; dims.len()];
+                for axis in (0..dims.len()).rev() {
+                    out_index[axis] = rest % out_dims[axis];
+                    rest /= out_dims[axis];
+                }
+                let mut in_index = vec![0; dims.len()];
+                for (i, &axis) in axes.iter().enumerate() {
+                    in_index[axis] = out_index[i];
+                }
+                assert_eq!(y.get(&out_index), x.get(&in_index), "{dims:?} {axes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_inverse_ordering_restores_the_tensor() {
+        let x = Tensor::randn([2, 3, 2, 3], &mut StdRng::seed_from_u64(1));
+        let axes = [2, 0, 3, 1];
+        assert_eq!(permute(&permute(&x, &axes), &inverse(&axes)), x);
+    }
+
+    #[test]
+    fn permute_grads_match_finite_differences_to_second_order() {
+        for (seed, (dims, axes)) in cases().into_iter().enumerate() {
+            let x = Tensor::randn(&dims[..], &mut StdRng::seed_from_u64(seed as u64));
+            assert_gradients(
+                &format!("permute {dims:?} {axes:?}"),
+                |x| x.permute(&axes),
+                x,
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "permute: [0, 0, 1] is not an ordering of the axes of [2, 3, 4]")]
+    fn a_repeated_axis_panics() {
+        let tape = Tape::new();
+        tape.var(Tensor::zeros([2, 3, 4])).permute(&[0, 0, 1]);
+    }
+}

@@ -1,0 +1,122 @@
+//! `Model`: what the training loop needs of a classifier, so that one loop trains every kind.
+
+use crate::loss::{self, Reduction};
+use crate::mlp::Mlp;
+use crate::params::{ParamGrads, Params};
+use crate::sequential::Sequential;
+use autograd::{Tape, Tensor};
+
+/// A classifier with named parameters that the [training loop](crate::train::train) can step:
+/// [`Mlp`] and [`Sequential`].
+pub trait Model {
+    /// The parameters, in store order.
+    fn params(&self) -> &Params;
+    /// The parameters, for the optimiser to update.
+    fn params_mut(&mut self) -> &mut Params;
+    /// Values per example (columns of the features).
+    fn in_features(&self) -> usize;
+    /// The number of classes (labels must be below it).
+    fn classes(&self) -> usize;
+    /// The training objective (data loss plus `reg/2·Σ‖W‖²`) on one batch, in training mode,
+    /// and its gradient for every parameter, recorded on `tape` (cleared first).
+    fn gradients(
+        &mut self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, ParamGrads);
+    /// The same objective in evaluation mode, without gradients, and the predicted class of
+    /// each row.
+    fn evaluate(
+        &self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, Vec<usize>);
+}
+
+impl Model for Mlp {
+    fn params(&self) -> &Params {
+        Mlp::params(self)
+    }
+    fn params_mut(&mut self) -> &mut Params {
+        Mlp::params_mut(self)
+    }
+    fn in_features(&self) -> usize {
+        Mlp::in_features(self)
+    }
+    fn classes(&self) -> usize {
+        Mlp::classes(self)
+    }
+    fn gradients(
+        &mut self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, ParamGrads) {
+        Mlp::gradients(self, tape, features, labels, reduction, reg)
+    }
+    fn evaluate(
+        &self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, Vec<usize>) {
+        tape.clear();
+        let tape = &*tape;
+        let vars = self.params().constants_on(tape);
+        let logits = self.forward(&vars, tape.constant(features.clone()));
+        let data_loss = self.data_loss(logits, labels, reduction);
+        let objective = (data_loss + loss::l2_penalty(&vars, reg)).item();
+        (objective, self.classes_from_logits(&logits.value()))
+    }
+}
+
+impl Model for Sequential {
+    fn params(&self) -> &Params {
+        Sequential::params(self)
+    }
+    fn params_mut(&mut self) -> &mut Params {
+        Sequential::params_mut(self)
+    }
+    fn in_features(&self) -> usize {
+        Sequential::in_features(self)
+    }
+    fn classes(&self) -> usize {
+        Sequential::classes(self)
+    }
+    fn gradients(
+        &mut self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, ParamGrads) {
+        Sequential::gradients(self, tape, features, labels, reduction, reg)
+    }
+    fn evaluate(
+        &self,
+        tape: &mut Tape,
+        features: &Tensor,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> (f64, Vec<usize>) {
+        tape.clear();
+        let tape = &*tape;
+        let vars = self.params().constants_on(tape);
+        let logits = self.forward(&vars, tape.constant(features.clone()));
+        let data_loss = loss::softmax_cross_entropy(logits, labels, reduction);
+        let objective = (data_loss + self.weight_penalty(&vars, reg, tape)).item();
+        (objective, logits.value().argmax_axis(1))
+    }
+}
