@@ -3,10 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 use crate::commands::progress::Progress;
-use crate::commands::training;
 use crate::digits;
 use crate::error::{Error, Result};
 use crate::images::ImageSet;
@@ -46,7 +48,17 @@ impl DigitsResult {
     }
 }
 
-/// Trains the three models for `epochs` epochs, prints the table and writes the figures into
+/// The three models: name and architecture over `1x8x8` images, in the `--arch` syntax.
+pub const MODELS: [(&str, &str); 3] = [
+    ("logistic", "flatten, dense 10"),
+    ("MLP", "flatten, dense 64, relu, dense 10"),
+    (
+        "CNN",
+        "conv 8 3x3 pad 1, relu, maxpool 2, conv 16 3x3 pad 1, relu, maxpool 2, flatten, dense 10",
+    ),
+];
+
+/// Trains the three [`MODELS`] for `epochs` epochs, prints the table and writes the figures into
 /// `out_dir` (created if missing).
 pub fn run_into(out_dir: &Path, epochs: usize) -> Result<Vec<DigitsResult>> {
     fs::create_dir_all(out_dir).map_err(|source| Error::Write {
@@ -55,57 +67,64 @@ pub fn run_into(out_dir: &Path, epochs: usize) -> Result<Vec<DigitsResult>> {
     })?;
     let figure = |name: &str| -> PathBuf { out_dir.join(name) };
     let all = digits::load();
-    let (train, test) = digits::split(&all);
+    let (_, test) = digits::split(&all);
     println!(
         "8x8 digits: {} training and {} test images (a fixed split, seed {})",
-        train.len(),
+        all.len() - test.len(),
         test.len(),
         digits::SPLIT_SEED
     );
     let config = config(epochs);
     let mut results = Vec::new();
-    for (name, hidden) in [("logistic", &[][..]), ("MLP", &[64][..])] {
-        let mut model = training::new_model(
-            digits::SHAPE.pixels(),
-            hidden,
-            10,
-            nn::Activation::Relu,
-            WEIGHT_SEED,
-        );
-        let architecture = crate::commands::train::describe(&model);
+    let mut cnn = None;
+    for (name, architecture) in MODELS {
+        let mut rng = StdRng::seed_from_u64(WEIGHT_SEED);
+        let mut model = nn::Sequential::from_text(
+            &digits::SHAPE.to_string(),
+            architecture,
+            nn::Init::He,
+            &mut rng,
+        )
+        .unwrap_or_else(|error| panic!("digits: the {name} architecture is wrong: {error}"));
         let (curves, elapsed) = train_recorded(name, &mut model, &all, &config)?;
         results.push(DigitsResult {
             name: name.to_string(),
-            architecture,
+            architecture: architecture.to_string(),
             parameters: model.params().iter().map(|(_, t)| t.len()).sum(),
             curves,
             test_predictions: model.predict(&test.features),
             elapsed,
         });
+        cnn = Some(model);
     }
     print_table(&results);
 
-    let best = results
-        .iter()
-        .max_by(|a, b| a.test_accuracy().total_cmp(&b.test_accuracy()))
-        .expect("three models were trained");
+    let cnn = cnn.expect("the CNN is the last model trained");
+    let cnn_result = results.last().expect("three models were trained");
     predictions_figure(
         &figure("digits_predictions.png"),
         &test,
-        &best.test_predictions,
-        &best.name,
+        &cnn_result.test_predictions,
+        &cnn_result.name,
     )?;
-    let matrix = nn::metrics::confusion_matrix(&best.test_predictions, &test.labels, 10);
+    let matrix = nn::metrics::confusion_matrix(&cnn_result.test_predictions, &test.labels, 10);
     let title = format!(
-        "{} on the test digits: accuracy {:.3}",
-        best.name,
-        best.test_accuracy()
+        "CNN on the {} test digits: accuracy {:.3}",
+        test.len(),
+        cnn_result.test_accuracy()
     );
     confusion_figure(&figure("digits_confusion.png"), &matrix, &title)?;
+    let filters = cnn
+        .params()
+        .get("conv1.weight")
+        .expect("the CNN starts with a convolution");
+    filters_figure(
+        &figure("digits_filters.png"),
+        filters,
+        "the CNN's first-layer filters (3x3; red positive, blue negative)",
+    )?;
     let curves: Vec<EpochCurves> = results.iter().map(|r| r.curves.clone()).collect();
     history_figure(&figure("digits_history.png"), &curves)?;
-    let _ = filters_figure;
-    let _: Option<&ImageSet> = None;
     println!("\nfigures in {}", out_dir.display());
     Ok(results)
 }
@@ -130,7 +149,7 @@ fn config(epochs: usize) -> nn::TrainConfig {
 /// Trains `model` on `all` (holding out the test set as `config` says) and records every epoch.
 fn train_recorded(
     name: &str,
-    model: &mut nn::Mlp,
+    model: &mut nn::Sequential,
     all: &ImageSet,
     config: &nn::TrainConfig,
 ) -> Result<(EpochCurves, Duration)> {
@@ -142,7 +161,8 @@ fn train_recorded(
         test_accuracy: Vec::new(),
     };
     let progress = Progress::new(config.passes, name);
-    let trained = training::run(model, &all.to_dataset(), config, |report| {
+    let start = Instant::now();
+    let summary = nn::train::train(model, &all.to_dataset(), config, |report| {
         progress.set(report.pass);
         curves.train_loss.push(report.loss);
         curves.train_accuracy.push(report.train_accuracy);
@@ -152,26 +172,28 @@ fn train_recorded(
         curves
             .test_accuracy
             .push(report.holdout_accuracy.unwrap_or(0.0));
-    })?;
+    })
+    .map_err(Error::Training)?;
     progress.finish();
-    Ok((curves, trained.elapsed))
+    debug_assert_eq!(summary.history.len(), config.passes + 1);
+    Ok((curves, start.elapsed()))
 }
 
-/// Prints model, architecture, parameters, test accuracy and training time, one row each.
+/// Prints model, parameters, test accuracy, training time and architecture, one row each.
 pub fn print_table(results: &[DigitsResult]) {
     println!();
     println!(
-        "{:<10} {:<48} {:>10} {:>13} {:>8}",
-        "model", "architecture", "parameters", "test accuracy", "time"
+        "{:<9} {:>10} {:>13} {:>8}  architecture",
+        "model", "parameters", "test accuracy", "time"
     );
     for result in results {
         println!(
-            "{:<10} {:<48} {:>10} {:>13.3} {:>7.2}s",
+            "{:<9} {:>10} {:>13.3} {:>7.2}s  {}",
             result.name,
-            result.architecture,
             result.parameters,
             result.test_accuracy(),
-            result.elapsed.as_secs_f64()
+            result.elapsed.as_secs_f64(),
+            result.architecture
         );
     }
 }
