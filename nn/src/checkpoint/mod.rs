@@ -19,10 +19,16 @@
 //! `[out_features]` for biases) and its numbers in row-major order. Numbers are written in their
 //! shortest round-trip form, so loading gives back the very same bits.
 
+//!
+//! [`Sequential`](crate::Sequential) models use the same `params` form beside their input shape
+//! and layer list; see [`sequential_to_json`].
+
 mod error;
 mod read;
+mod sequential;
 mod write;
 
 pub use error::CheckpointError;
 pub use read::{from_json, load};
+pub use sequential::{is_sequential_json, sequential_from_json, sequential_to_json};
 pub use write::{save, to_json};

@@ -31,11 +31,15 @@ pub fn from_json(text: &str) -> Result<Mlp, CheckpointError> {
     let sizes = whole_numbers(field(root, "sizes", "")?, "sizes")?;
     let activations = read_activations(field(root, "activations", "")?)?;
     check_architecture(&sizes, &activations)?;
-    let params = read_params(as_object(field(root, "params", "")?, "params")?, &sizes)?;
+    let params = read_params(
+        as_object(field(root, "params", "")?, "params")?,
+        expected_shapes(&sizes),
+        "params",
+    )?;
     Ok(Mlp::from_params(&sizes, &activations, params)?)
 }
 
-fn syntax_error(error: serde_json::Error) -> CheckpointError {
+pub(super) fn syntax_error(error: serde_json::Error) -> CheckpointError {
     let message = if error.is_eof() {
         "the text ends too early (is the file truncated?)".to_string()
     } else {
@@ -69,10 +73,14 @@ fn read_activations(value: &Value) -> Result<Vec<Activation>, CheckpointError> {
         .collect()
 }
 
-/// The parameters the sizes call for, each checked against its expected shape before its data
-/// is read, so that no tensor of an absurd shape is ever built.
-fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, CheckpointError> {
-    let expected = expected_shapes(sizes);
+/// The tensors `expected` names (in that order) from the object at field `section`, each checked
+/// against its expected shape before its data is read, so that no tensor of an absurd shape is
+/// ever built.
+pub(super) fn read_params(
+    entries: &Map<String, Value>,
+    expected: Vec<(String, Vec<usize>)>,
+    section: &str,
+) -> Result<Params, CheckpointError> {
     if let Some(name) = entries
         .keys()
         .find(|name| !expected.iter().any(|(known, _)| known == *name))
@@ -84,7 +92,7 @@ fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, 
         let Some(entry) = entries.get(&name) else {
             return Err(ModelError::MissingParameter { name }.into());
         };
-        let prefix = format!("params.{name}");
+        let prefix = format!("{section}.{name}");
         let entry = as_object(entry, &prefix)?;
         let shape_field = format!("{prefix}.shape");
         let shape = whole_numbers(field(entry, "shape", &prefix)?, &shape_field)?;
@@ -117,7 +125,7 @@ fn read_params(entries: &Map<String, Value>, sizes: &[usize]) -> Result<Params, 
     Ok(params)
 }
 
-fn field<'a>(
+pub(super) fn field<'a>(
     object: &'a Map<String, Value>,
     name: &str,
     prefix: &str,
@@ -133,7 +141,10 @@ fn field<'a>(
         })
 }
 
-fn as_object<'a>(value: &'a Value, field: &str) -> Result<&'a Map<String, Value>, CheckpointError> {
+pub(super) fn as_object<'a>(
+    value: &'a Value,
+    field: &str,
+) -> Result<&'a Map<String, Value>, CheckpointError> {
     value
         .as_object()
         .ok_or_else(|| wrong_type(field, "an object", value))
@@ -145,7 +156,7 @@ fn as_array<'a>(value: &'a Value, field: &str) -> Result<&'a Vec<Value>, Checkpo
         .ok_or_else(|| wrong_type(field, "an array", value))
 }
 
-fn whole_numbers(value: &Value, field: &str) -> Result<Vec<usize>, CheckpointError> {
+pub(super) fn whole_numbers(value: &Value, field: &str) -> Result<Vec<usize>, CheckpointError> {
     as_array(value, field)?
         .iter()
         .enumerate()
@@ -177,7 +188,7 @@ fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointE
 }
 
 /// A short description of a JSON value for messages: its kind, and its text when short.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_string(),
         Value::Bool(flag) => format!("the boolean {flag}"),

@@ -2,6 +2,7 @@
 
 use super::CheckpointError;
 use crate::mlp::Mlp;
+use crate::params::Params;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
@@ -21,11 +22,21 @@ pub fn to_json(model: &Mlp) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(json, "  \"sizes\": [{}],", sizes.join(", "));
     let _ = writeln!(json, "  \"activations\": [{}],", activations.join(", "));
-    json.push_str("  \"params\": {");
-    for (position, (name, tensor)) in model.params().iter().enumerate() {
+    json.push_str("  \"params\": ");
+    json.push_str(&tensors_json(model.params()));
+    json.push_str("\n}\n");
+    json
+}
+
+/// The tensors as a JSON object, indented as a field of the checkpoint: each name, in store
+/// order, with its shape and its numbers in row-major order.
+pub(super) fn tensors_json(tensors: &Params) -> String {
+    let mut json = String::from("{");
+    for (position, (name, tensor)) in tensors.iter().enumerate() {
         let separator = if position == 0 { "\n" } else { ",\n" };
         let shape: Vec<String> = tensor.dims().iter().map(usize::to_string).collect();
         let data: Vec<String> = tensor.data().iter().map(|&x| number(x)).collect();
+        // Writing to a String cannot fail.
         let _ = write!(
             json,
             "{separator}    \"{name}\": {{ \"shape\": [{}], \"data\": [{}] }}",
@@ -33,13 +44,13 @@ pub fn to_json(model: &Mlp) -> String {
             data.join(", ")
         );
     }
-    json.push_str("\n  }\n}\n");
+    json.push_str(if tensors.is_empty() { "}" } else { "\n  }" });
     json
 }
 
 /// `x` in the shortest form that parses back to the same bits (`{:?}` never loses digits and
 /// writes JSON-compatible text: `0.5`, `-0.0`, `1e-7`, `1e300`), or `null` when not finite.
-fn number(x: f64) -> String {
+pub(super) fn number(x: f64) -> String {
     if x.is_finite() {
         format!("{x:?}")
     } else {
