@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::images::ImageShape;
+
 /// The tutorial "a neural network from scratch", end to end, and tools to repeat it on your own data.
 ///
 /// Without a subcommand, reproduces the tutorial and writes its figures into `out/`.
@@ -71,6 +73,13 @@ pub struct TrainArgs {
     /// Activation of the hidden layers
     #[arg(long, value_enum, conflicts_with = "init")]
     pub activation: Option<ActivationArg>,
+    /// The model as a list of layers instead of --hidden, e.g.
+    /// "conv 8 3x3 pad 1, relu, maxpool 2, flatten, dense 10" (syntax in the README)
+    #[arg(long, value_name = "LAYERS", conflicts_with_all = ["init", "hidden", "activation"])]
+    pub arch: Option<String>,
+    /// Read --data as images of this size: each row C·H·W pixel values, then the label (header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -159,6 +168,9 @@ pub struct PredictArgs {
     /// Points to classify: CSV with the model's feature columns, and optionally a label column
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
+    /// Read --data as labelled images of this size (pixel values, then the label; header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// Write predictions (class and probabilities per row) to this CSV instead of stdout
     #[arg(long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
@@ -193,6 +205,9 @@ pub struct GradcheckArgs {
     /// Labelled data the loss is computed on
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
+    /// Read --data as labelled images of this size (pixel values, then the label; header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// L2 regularisation strength included in the checked loss
     #[arg(long, default_value_t = 0.01, value_parser = non_negative, allow_negative_numbers = true)]
     pub reg: f64,

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use autograd::Tensor;
 
-use crate::data::MAX_LABEL;
+use crate::data::{LabeledData, MAX_LABEL, Table};
 use crate::error::{Error, Result};
 
 /// The size of one image: `channels × height × width`, written `CxHxW` (`1x8x8`).
@@ -112,6 +112,17 @@ impl ImageSet {
         nn::Dataset::new(self.features.clone(), self.labels.clone())
     }
 
+    /// The images as labelled rows of features named `pixel1`, `pixel2`, ... in row order.
+    pub fn to_labeled(&self) -> LabeledData {
+        LabeledData {
+            feature_names: (1..=self.shape.pixels())
+                .map(|index| format!("pixel{index}"))
+                .collect(),
+            features: self.features.clone(),
+            labels: self.labels.clone(),
+        }
+    }
+
     /// The images at `indices`, in that order.
     ///
     /// # Panics
@@ -147,6 +158,31 @@ impl ImageSet {
             ..self.clone()
         }
     }
+}
+
+/// Reads labelled data from `path`: an image CSV of `image`-sized images when given, else a CSV
+/// with a header, feature columns and the label last ([`Table`]).
+pub fn read_labeled(path: &Path, image: Option<ImageShape>) -> Result<LabeledData> {
+    match image {
+        Some(shape) => Ok(read(path, shape)?.to_labeled()),
+        None => Table::read(path)?.labeled(),
+    }
+}
+
+/// [`read_labeled`], also requiring at least two distinct classes, as training does.
+pub fn read_training_data(path: &Path, image: Option<ImageShape>) -> Result<LabeledData> {
+    let data = match image {
+        Some(_) => read_labeled(path, image)?,
+        None => return Table::read(path)?.training_data(),
+    };
+    let first = data.labels[0];
+    if data.labels.iter().all(|&label| label == first) {
+        return Err(Error::SingleClass {
+            path: path.to_path_buf(),
+            label: first,
+        });
+    }
+    Ok(data)
 }
 
 /// Reads the image CSV at `path`, each row `shape.pixels()` values and a label.

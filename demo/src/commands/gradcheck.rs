@@ -1,16 +1,18 @@
 //! `demo gradcheck`: compare a saved model's loss gradients with central finite differences.
 
 use autograd::{GradcheckOptions, Tensor, Var, gradcheck};
+use nn::Model;
 
 use crate::cli::GradcheckArgs;
 use crate::commands::{model_io, training};
-use crate::data::Table;
 use crate::error::{Error, Result};
+use crate::images;
 
 /// Checks d(objective)/d(parameter) for every parameter entry and prints the report.
 pub fn run(args: &GradcheckArgs) -> Result<()> {
     let model = model_io::load(&args.model)?;
-    let data = Table::read(&args.data)?.labeled()?;
+    model_io::check_image(&model, &args.model, args.image)?;
+    let data = images::read_labeled(&args.data, args.image)?;
     model_io::check_fits(&model, &args.model, &data, &args.data)?;
     let reduction = training::reduction(args.loss);
     let inputs: Vec<Tensor> = model

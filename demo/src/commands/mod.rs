@@ -5,6 +5,7 @@ pub mod gradcheck;
 pub mod inspect;
 pub mod model_io;
 pub mod moons;
+pub mod network;
 pub mod predict;
 pub mod progress;
 pub mod sweep;

@@ -4,10 +4,12 @@ use std::path::Path;
 
 use crate::atomic;
 use crate::cli::TrainArgs;
+use crate::commands::network::Network;
 use crate::commands::progress::Progress;
 use crate::commands::{inspect, model_io, training};
-use crate::data::{self, LabeledData, Table};
+use crate::data::{self, LabeledData};
 use crate::error::{Error, Result};
+use crate::images;
 use crate::plot::{self, Animation};
 
 /// Frames in a `--gif` animation (fewer when there are fewer passes).
@@ -17,35 +19,47 @@ const DUMPED_ROWS: usize = 4;
 
 /// Trains as the flags say and writes what they ask for.
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let table = Table::read(&args.data)?;
-    let data = table.training_data()?;
+    let data = images::read_training_data(&args.data, args.image)?;
     check_outputs(args, &data)?;
 
-    let mut model = match &args.init {
-        Some(path) => {
+    let mut model = match (&args.init, &args.arch) {
+        (Some(path), _) => {
             let model = model_io::load(path)?;
+            model_io::check_image(&model, path, args.image)?;
             model_io::check_fits(&model, path, &data, &args.data)?;
             model
         }
-        None => {
+        (None, Some(layers)) => {
+            let input = match args.image {
+                Some(shape) => shape.to_string(),
+                None => data.feature_count().to_string(),
+            };
+            Network::Sequential(training::new_sequential(
+                &input,
+                layers,
+                data.class_count(),
+                args.training.seed,
+            )?)
+        }
+        (None, None) => {
             let hidden = args
                 .hidden
                 .as_ref()
                 .map_or(&[3][..], |layers| &layers.0[..]);
             let activation =
                 training::activation(args.activation.unwrap_or(crate::cli::ActivationArg::Tanh));
-            training::new_model(
+            Network::Mlp(training::new_model(
                 data.feature_count(),
                 hidden,
                 data.class_count(),
                 activation,
                 args.training.seed,
-            )
+            ))
         }
     };
     println!(
         "training {} on {} ({} rows, {} features, {} classes)",
-        describe(&model),
+        model.describe(),
         args.data.display(),
         data.labels.len(),
         data.feature_count(),
@@ -116,8 +130,8 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         println!("wrote the loss log to {}", path.display());
     }
     if let Some(path) = &args.plot {
-        let classify = training::classifier(&model);
-        let title = format!("{}, accuracy {:.3}", describe(&model), last.train_accuracy);
+        let classify = |points: &autograd::Tensor| model.predict(points);
+        let title = format!("{}, accuracy {:.3}", model.describe(), last.train_accuracy);
         plot::boundary_figure(path, &data, &classify, &title)?;
         println!("wrote {}", path.display());
     }
@@ -169,7 +183,7 @@ fn check_outputs(args: &TrainArgs, data: &LabeledData) -> Result<()> {
 /// Trains once, drawing the decision boundary into `animation` before the first pass and then
 /// at [`GIF_FRAMES`] evenly spaced passes, from the model nn lends after each pass.
 fn train_with_frames(
-    model: &mut nn::Mlp,
+    model: &mut Network,
     data: &LabeledData,
     config: &nn::TrainConfig,
     animation: &mut Animation,
@@ -177,17 +191,18 @@ fn train_with_frames(
 ) -> Result<training::Trained> {
     let dataset = data.to_dataset();
     let frames = GIF_FRAMES.min(config.passes);
-    let title = |pass: usize, model: &nn::Mlp| {
+    let title = |pass: usize, model: &Network| {
         let accuracy = nn::metrics::accuracy(&model.predict(&data.features), &data.labels);
         format!("pass {pass}, accuracy {accuracy:.3}")
     };
-    animation.add_frame(data, &training::classifier(model), &title(0, model))?;
+    animation.add_frame(data, &|points| model.predict(points), &title(0, model))?;
     let mut next_frame = 1;
     let mut drawing = Ok(());
     let trained = training::run_observed(model, &dataset, config, callback, |pass, model| {
         if drawing.is_ok() && pass == config.passes * next_frame / frames {
             next_frame += 1;
-            drawing = animation.add_frame(data, &training::classifier(model), &title(pass, model));
+            drawing =
+                animation.add_frame(data, &|points| model.predict(points), &title(pass, model));
         }
     })?;
     drawing?;
@@ -230,17 +245,4 @@ fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
         }
         Ok(())
     })
-}
-
-/// A model's architecture in words: `logistic regression` or `hidden layers [3] (tanh)`.
-pub fn describe(model: &nn::Mlp) -> String {
-    let sizes = model.sizes();
-    if sizes.len() == 2 {
-        return "logistic regression".to_string();
-    }
-    let hidden = &sizes[1..sizes.len() - 1];
-    let activations: Vec<&str> = model.activations().iter().map(|a| a.name()).collect();
-    let mut names = activations.clone();
-    names.dedup();
-    format!("hidden layers {:?} ({})", hidden, names.join(", "))
 }

@@ -4,5 +4,6 @@ mod bad_input;
 mod common;
 mod default_run;
 mod golden;
+mod images;
 mod robust_input;
 mod subcommands;

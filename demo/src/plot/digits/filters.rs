@@ -11,11 +11,11 @@ use super::pixels::{diverging, draw_cells};
 use crate::error::Result;
 
 /// The side of the square each filter is scaled into, in pixels.
-const FILTER_SIDE: i32 = 60;
+const FILTER_SIDE: i32 = 96;
 /// Width and height of one filter's cell: the map and its caption.
-const CELL: (i32, i32) = (84, 96);
+const CELL: (i32, i32) = (112, 132);
 /// Filters per row.
-const COLUMNS: usize = 8;
+const COLUMNS: usize = 4;
 
 /// Writes the filters of a convolution weight `[C_out, C_in, kH, kW]` to `path`: one map per
 /// output channel and input channel, red for positive and blue for negative weights, one colour
@@ -36,7 +36,7 @@ pub fn filters_figure(path: &Path, weight: &Tensor, title: &str) -> Result<()> {
     let columns = COLUMNS.min(maps).max(1);
     let rows = maps.div_ceil(columns).max(1);
     let size = (
-        (columns as i32 * CELL.0).max(360) as u32,
+        (columns as i32 * CELL.0).max(420) as u32,
         (rows as i32 * CELL.1 + 40) as u32,
     );
     let limit = weight.data().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
