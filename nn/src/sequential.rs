@@ -110,6 +110,7 @@ impl Sequential {
     /// A model from existing parameters (a checkpoint), which must be exactly those the layers
     /// call for, with their shapes; they are stored in the canonical order. `buffers` holds the
     /// running statistics of each batch normalisation; those it lacks start at mean 0, variance 1.
+    /// Dropout masks are drawn from seed 0.
     pub fn from_params(
         input: &[usize],
         layers: &[Layer],
@@ -361,7 +362,7 @@ impl Sequential {
 }
 
 /// Running mean 0 and variance 1 for each batch normalisation, sized by its input's channels.
-fn initial_buffers(input: &[usize], layers: &[Layer]) -> Result<Params, ArchError> {
+pub(crate) fn initial_buffers(input: &[usize], layers: &[Layer]) -> Result<Params, ArchError> {
     let shapes = infer_shapes(input, layers)?;
     let mut buffers = Params::new();
     for (index, layer) in layers.iter().enumerate() {
@@ -383,4 +384,127 @@ fn initial_buffers(input: &[usize], layers: &[Layer]) -> Result<Params, ArchErro
         }
     }
     Ok(buffers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::forward::run;
+    use autograd::gradcheck::{gradgradcheck, scalar_function};
+    use autograd::{GradcheckOptions, gradcheck};
+
+    fn rng() -> StdRng {
+        StdRng::seed_from_u64(11)
+    }
+
+    /// Every layer kind in one model, its gradient for every parameter against central
+    /// differences, in training mode (batch statistics, a fixed dropout mask).
+    #[test]
+    fn gradients_through_every_layer_kind_match_finite_differences() {
+        let layers = "conv 3 3x3 pad 1, batchnorm, relu, maxpool 2 stride 1, conv 2 2x2 dilation 2, \
+                      tanh, avgpool 2 pad 1, flatten, dropout 0.3, dense 4, sigmoid, batchnorm, dense 3";
+        let model = Sequential::from_text("2x5x5", layers, Init::He, &mut rng()).unwrap();
+        let features = Tensor::randn([4, 50], &mut rng());
+        let labels = [0, 2, 1, 2];
+        let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
+        let objective = scalar_function(|vars| {
+            let named = model.params().with_vars(&vars[1..]);
+            let x = model.shaped_input(vars[0]);
+            let mut masks = StdRng::seed_from_u64(5);
+            let (logits, _) = run(
+                &model.layers,
+                &named,
+                &model.buffers,
+                x,
+                Mode::Train,
+                &mut masks,
+            );
+            loss::softmax_cross_entropy(logits, &labels, Reduction::Mean)
+                + model.weight_penalty(&named, 0.1, vars[0].tape())
+        });
+        let mut inputs = vec![features];
+        inputs.extend(params);
+        let report = gradcheck(objective, &inputs, &GradcheckOptions::default());
+        assert!(report.passed && report.checked > 300, "{report}");
+    }
+
+    /// Batch normalisation's derived gradient differentiated again, through a smooth model.
+    #[test]
+    fn second_derivatives_through_batch_norm_match_finite_differences() {
+        let layers = "conv 2 2x2, batchnorm, tanh, avgpool 2, flatten, batchnorm, dense 3";
+        let model = Sequential::from_text("1x4x4", layers, Init::Xavier, &mut rng()).unwrap();
+        let features = Tensor::randn([3, 16], &mut rng());
+        let params: Vec<Tensor> = model.params().iter().map(|(_, t)| t.clone()).collect();
+        let objective = scalar_function(|vars| {
+            let named = model.params().with_vars(&vars[1..]);
+            let x = model.shaped_input(vars[0]);
+            let mut unused = StdRng::seed_from_u64(0);
+            let (logits, _) = run(
+                &model.layers,
+                &named,
+                &model.buffers,
+                x,
+                Mode::Train,
+                &mut unused,
+            );
+            loss::softmax_cross_entropy(logits, &[2, 0, 1], Reduction::Mean)
+        });
+        let mut inputs = vec![features];
+        inputs.extend(params);
+        let report = gradgradcheck(objective, &inputs, 3, &GradcheckOptions::default());
+        assert!(report.passed && report.checked > 0, "{report}");
+    }
+
+    #[test]
+    fn training_moves_the_running_statistics_and_evaluation_uses_them() {
+        let mut model =
+            Sequential::from_text("3", "batchnorm, dense 2", Init::He, &mut rng()).unwrap();
+        let features = Tensor::from_rows(&[[1.0, 2.0, -1.0], [3.0, 2.0, 1.0]]);
+        let mut tape = Tape::new();
+        model.gradients(&mut tape, &features, &[0, 1], Reduction::Mean, 0.0);
+        // Batch means [2, 2, 0]; unbiased variances [2, 0, 2]: running = 0.9·initial + 0.1·batch.
+        let mean = model
+            .buffers()
+            .get("bn1.running_mean")
+            .unwrap()
+            .data()
+            .to_vec();
+        let variance = model
+            .buffers()
+            .get("bn1.running_var")
+            .unwrap()
+            .data()
+            .to_vec();
+        assert_eq!(mean, [0.2, 0.2, 0.0]);
+        assert_eq!(variance, [0.9 + 0.2, 0.9, 0.9 + 0.2]);
+        // Evaluation: (x − running mean) / √(running var + ε) · γ + β, then the dense layer.
+        let w = model.params().get("dense2.W").unwrap().clone();
+        let normalised: Vec<f64> = (0..3)
+            .map(|j| (features[[0, j]] - mean[j]) / (variance[j] + 1e-5).sqrt())
+            .collect();
+        let logits = model.logits(&features);
+        for k in 0..2 {
+            let expected: f64 = (0..3).map(|j| normalised[j] * w[[j, k]]).sum();
+            assert!((logits[[0, k]] - expected).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn dropout_is_seeded_while_training_and_off_when_evaluating() {
+        let text = "dropout 0.5, dense 2";
+        let mut a = Sequential::from_text("6", text, Init::He, &mut rng()).unwrap();
+        let mut b = a.clone();
+        let x = Tensor::ones([8, 6]);
+        let mut tape = Tape::new();
+        let (first, _) = a.gradients(&mut tape, &x, &[0; 8], Reduction::Mean, 0.0);
+        let (again, _) = b.gradients(&mut tape, &x, &[0; 8], Reduction::Mean, 0.0);
+        let (second, _) = a.gradients(&mut tape, &x, &[0; 8], Reduction::Mean, 0.0);
+        assert_eq!(first, again, "one seed, one mask");
+        assert_ne!(first, second, "a new mask each step");
+        let tape = Tape::new();
+        let vars = a.params().constants_on(&tape);
+        let kept = a.forward(&vars, tape.constant(x.clone())).value().clone();
+        let direct = x.matmul(a.params().get("dense2.W").unwrap());
+        assert_eq!(kept, direct, "evaluation keeps every value unscaled");
+    }
 }

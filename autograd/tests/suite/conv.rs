@@ -7,14 +7,17 @@ use autograd::gradcheck::scalar_function;
 use autograd::{Tape, Tensor};
 use common::{check, check_second_order, distinct, max_difference, normal, weighted};
 
-/// `(input [N, C, H, W], weight [C_out, C_in, kH, kW], stride, padding, dilation)`: the plain
-/// case, padding, a stride that skips cells, dilation, a non-square kernel with all three.
-const CONV_CASES: &[([usize; 4], [usize; 4], usize, usize, usize)] = &[
-    ([1, 1, 4, 4], [1, 1, 2, 2], 1, 0, 1),
-    ([2, 2, 5, 5], [3, 2, 3, 3], 1, 1, 1),
-    ([1, 2, 6, 5], [2, 2, 3, 3], 2, 1, 1),
-    ([1, 1, 7, 6], [2, 1, 3, 2], 1, 0, 2),
-    ([2, 3, 6, 7], [2, 3, 2, 3], 2, 2, 2),
+/// One convolution to check: input `[N, C, H, W]`, weight `[C_out, C_in, kH, kW]`, and the
+/// stride, padding and dilation.
+struct ConvCase([usize; 4], [usize; 4], usize, usize, usize);
+
+/// The plain case, padding, a stride that skips cells, dilation, a non-square kernel with all three.
+const CONV_CASES: &[ConvCase] = &[
+    ConvCase([1, 1, 4, 4], [1, 1, 2, 2], 1, 0, 1),
+    ConvCase([2, 2, 5, 5], [3, 2, 3, 3], 1, 1, 1),
+    ConvCase([1, 2, 6, 5], [2, 2, 3, 3], 2, 1, 1),
+    ConvCase([1, 1, 7, 6], [2, 1, 3, 2], 1, 0, 2),
+    ConvCase([2, 3, 6, 7], [2, 3, 2, 3], 2, 2, 2),
 ];
 
 /// The convolution by its definition: six nested loops over the output and the kernel.
@@ -114,7 +117,8 @@ fn average(cells: &[f64]) -> f64 {
 
 #[test]
 fn conv2d_values_match_the_six_fold_loop() {
-    for (seed, &(input, weight, stride, padding, dilation)) in CONV_CASES.iter().enumerate() {
+    for (seed, &ConvCase(input, weight, stride, padding, dilation)) in CONV_CASES.iter().enumerate()
+    {
         let seed = seed as u64;
         let (x, w, b) = (
             normal(&input, seed),
@@ -140,7 +144,8 @@ fn conv2d_values_match_the_six_fold_loop() {
 
 #[test]
 fn conv2d_grads_match_finite_differences() {
-    for (seed, &(input, weight, stride, padding, dilation)) in CONV_CASES.iter().enumerate() {
+    for (seed, &ConvCase(input, weight, stride, padding, dilation)) in CONV_CASES.iter().enumerate()
+    {
         let seed = seed as u64;
         let inputs = [
             normal(&input, seed),

@@ -8,8 +8,8 @@ use crate::data::LabeledData;
 use crate::error::{Error, Result};
 use crate::images::ImageShape;
 
-/// Loads a model from a checkpoint in the nn JSON format: a sequential model when the file has
-/// a `layers` field, else an MLP.
+/// Loads a model from a checkpoint in the nn JSON format: an MLP (with `sizes`) or a sequential
+/// model (with `input` and `layers`).
 pub fn load(path: &Path) -> Result<Network> {
     let checkpoint_error = |source| Error::Checkpoint {
         path: path.to_path_buf(),
@@ -22,14 +22,21 @@ pub fn load(path: &Path) -> Result<Network> {
             source,
         })
     })?;
-    if nn::checkpoint::is_sequential_json(&text) {
-        nn::checkpoint::sequential_from_json(&text)
-            .map(Network::Sequential)
-            .map_err(checkpoint_error)
-    } else {
-        nn::checkpoint::from_json(&text)
-            .map(Network::Mlp)
-            .map_err(checkpoint_error)
+    // An MLP checkpoint starts with its `sizes`; one without them may be a sequential model's.
+    match nn::checkpoint::from_json(&text) {
+        Err(nn::CheckpointError::MissingField { field }) if field == "sizes" => {
+            match nn::checkpoint::sequential_from_json(&text) {
+                Ok(model) => Ok(Network::Sequential(model)),
+                // Neither kind's first field: report the MLP's, the older form.
+                Err(nn::CheckpointError::MissingField { field }) if field == "input" => {
+                    Err(checkpoint_error(nn::CheckpointError::MissingField {
+                        field: "sizes".to_string(),
+                    }))
+                }
+                Err(error) => Err(checkpoint_error(error)),
+            }
+        }
+        loaded => loaded.map(Network::Mlp).map_err(checkpoint_error),
     }
 }
 

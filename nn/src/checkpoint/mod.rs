@@ -18,10 +18,9 @@
 //! `params` maps each parameter name, in store order, to its shape (`[rows, cols]` for weights,
 //! `[out_features]` for biases) and its numbers in row-major order. Numbers are written in their
 //! shortest round-trip form, so loading gives back the very same bits.
-
 //!
-//! [`Sequential`](crate::Sequential) models use the same `params` form beside their input shape
-//! and layer list; see [`sequential_to_json`].
+//! A [`Sequential`](crate::Sequential) model has its own form, with its input shape and layer
+//! list in place of `sizes` and `activations`: see [`sequential_to_json`].
 
 mod error;
 mod read;
@@ -30,5 +29,5 @@ mod write;
 
 pub use error::CheckpointError;
 pub use read::{from_json, load};
-pub use sequential::{is_sequential_json, sequential_from_json, sequential_to_json};
+pub use sequential::{load_sequential, save_sequential, sequential_from_json, sequential_to_json};
 pub use write::{save, to_json};

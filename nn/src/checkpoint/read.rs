@@ -31,11 +31,8 @@ pub fn from_json(text: &str) -> Result<Mlp, CheckpointError> {
     let sizes = whole_numbers(field(root, "sizes", "")?, "sizes")?;
     let activations = read_activations(field(root, "activations", "")?)?;
     check_architecture(&sizes, &activations)?;
-    let params = read_params(
-        as_object(field(root, "params", "")?, "params")?,
-        expected_shapes(&sizes),
-        "params",
-    )?;
+    let entries = as_object(field(root, "params", "")?, "params")?;
+    let params = read_params(entries, "params", expected_shapes(&sizes))?;
     Ok(Mlp::from_params(&sizes, &activations, params)?)
 }
 
@@ -73,13 +70,12 @@ fn read_activations(value: &Value) -> Result<Vec<Activation>, CheckpointError> {
         .collect()
 }
 
-/// The tensors `expected` names (in that order) from the object at field `section`, each checked
-/// against its expected shape before its data is read, so that no tensor of an absurd shape is
-/// ever built.
+/// The tensors of `entries` (the object at `key`), exactly those `expected` names, each checked
+/// against its expected shape before its data is read, so that no tensor of an absurd shape is ever built.
 pub(super) fn read_params(
     entries: &Map<String, Value>,
+    key: &str,
     expected: Vec<(String, Vec<usize>)>,
-    section: &str,
 ) -> Result<Params, CheckpointError> {
     if let Some(name) = entries
         .keys()
@@ -92,7 +88,7 @@ pub(super) fn read_params(
         let Some(entry) = entries.get(&name) else {
             return Err(ModelError::MissingParameter { name }.into());
         };
-        let prefix = format!("{section}.{name}");
+        let prefix = format!("{key}.{name}");
         let entry = as_object(entry, &prefix)?;
         let shape_field = format!("{prefix}.shape");
         let shape = whole_numbers(field(entry, "shape", &prefix)?, &shape_field)?;
@@ -179,7 +175,7 @@ fn numbers(value: &Value, field: &str) -> Result<Vec<f64>, CheckpointError> {
         .collect()
 }
 
-fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointError {
+pub(super) fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointError {
     CheckpointError::WrongType {
         field: field.to_string(),
         expected,
@@ -188,7 +184,7 @@ fn wrong_type(field: &str, expected: &'static str, value: &Value) -> CheckpointE
 }
 
 /// A short description of a JSON value for messages: its kind, and its text when short.
-pub(super) fn describe(value: &Value) -> String {
+fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_string(),
         Value::Bool(flag) => format!("the boolean {flag}"),

@@ -22,17 +22,16 @@ pub fn to_json(model: &Mlp) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(json, "  \"sizes\": [{}],", sizes.join(", "));
     let _ = writeln!(json, "  \"activations\": [{}],", activations.join(", "));
-    json.push_str("  \"params\": ");
-    json.push_str(&tensors_json(model.params()));
+    write_params(&mut json, "params", model.params());
     json.push_str("\n}\n");
     json
 }
 
-/// The tensors as a JSON object, indented as a field of the checkpoint: each name, in store
-/// order, with its shape and its numbers in row-major order.
-pub(super) fn tensors_json(tensors: &Params) -> String {
-    let mut json = String::from("{");
-    for (position, (name, tensor)) in tensors.iter().enumerate() {
+/// `  "key": { "name": { "shape": [...], "data": [...] }, ... }` for every tensor of `params`,
+/// in store order, with no line break after the closing brace.
+pub(super) fn write_params(json: &mut String, key: &str, params: &Params) {
+    let _ = write!(json, "  \"{key}\": {{");
+    for (position, (name, tensor)) in params.iter().enumerate() {
         let separator = if position == 0 { "\n" } else { ",\n" };
         let shape: Vec<String> = tensor.dims().iter().map(usize::to_string).collect();
         let data: Vec<String> = tensor.data().iter().map(|&x| number(x)).collect();
@@ -44,13 +43,12 @@ pub(super) fn tensors_json(tensors: &Params) -> String {
             data.join(", ")
         );
     }
-    json.push_str(if tensors.is_empty() { "}" } else { "\n  }" });
-    json
+    json.push_str("\n  }");
 }
 
 /// `x` in the shortest form that parses back to the same bits (`{:?}` never loses digits and
 /// writes JSON-compatible text: `0.5`, `-0.0`, `1e-7`, `1e300`), or `null` when not finite.
-pub(super) fn number(x: f64) -> String {
+fn number(x: f64) -> String {
     if x.is_finite() {
         format!("{x:?}")
     } else {
@@ -64,7 +62,17 @@ pub(super) fn number(x: f64) -> String {
 ///
 /// Refuses a model holding NaN or infinity ([`CheckpointError::NotFinite`]) without writing.
 pub fn save(model: &Mlp, path: &Path) -> Result<(), CheckpointError> {
-    for (name, tensor) in model.params().iter() {
+    save_text(&[model.params()], &to_json(model), path)
+}
+
+/// Writes `text` to `path` atomically (see [`save`]), unless a tensor of `stores` holds NaN or
+/// infinity.
+pub(super) fn save_text(
+    stores: &[&Params],
+    text: &str,
+    path: &Path,
+) -> Result<(), CheckpointError> {
+    for (name, tensor) in stores.iter().flat_map(|store| store.iter()) {
         if let Some((index, &value)) = tensor
             .data()
             .iter()
@@ -79,12 +87,11 @@ pub fn save(model: &Mlp, path: &Path) -> Result<(), CheckpointError> {
         }
     }
     let temporary = temporary_path(path);
-    let written =
-        write_synced(&temporary, to_json(model).as_bytes()).map_err(|source| CheckpointError::Io {
-            path: temporary.clone(),
-            action: "write",
-            source,
-        });
+    let written = write_synced(&temporary, text.as_bytes()).map_err(|source| CheckpointError::Io {
+        path: temporary.clone(),
+        action: "write",
+        source,
+    });
     let renamed = written.and_then(|()| {
         fs::rename(&temporary, path).map_err(|source| CheckpointError::Io {
             path: path.to_path_buf(),

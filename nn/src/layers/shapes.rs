@@ -103,6 +103,9 @@ fn output_shape(layer: &Layer, input: &[usize]) -> Result<Vec<usize>, String> {
             [_] => Ok(vec![out_features]),
             _ => Err("a dense layer needs flat input (put `flatten` before it)".to_string()),
         },
+        Layer::Dropout { p } if !(0.0..1.0).contains(&p) => {
+            Err(format!("dropout probability {p} is not in [0, 1)"))
+        }
         Layer::Activation(_) | Layer::Dropout { .. } | Layer::BatchNorm => Ok(input.to_vec()),
     }
 }
@@ -188,6 +191,11 @@ mod tests {
             shapes(&[4], "dense 1")
                 .unwrap_err()
                 .starts_with("the last layer gives 1 per example")
+        );
+        let layers = [Layer::Dropout { p: 1.5 }, Layer::Dense { out_features: 2 }];
+        assert_eq!(
+            infer_shapes(&[3], &layers).unwrap_err().to_string(),
+            "layer 1 (\"dropout 1.5\") on input 3: dropout probability 1.5 is not in [0, 1)"
         );
     }
 

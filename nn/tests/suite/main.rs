@@ -3,8 +3,10 @@
 mod checkpoint;
 mod common;
 mod golden;
+mod golden_cnn;
 mod gradcheck;
 mod hand_derived;
 mod robust_checkpoint;
+mod sequential;
 mod stability;
 mod train;

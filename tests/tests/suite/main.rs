@@ -3,6 +3,7 @@
 mod broadcasting;
 mod checker;
 mod compositions;
+mod convolution;
 mod invariants;
 mod models;
 mod ops;
