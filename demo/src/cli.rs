@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::images::ImageShape;
 use crate::output;
 
 /// The tutorial "a neural network from scratch", end to end, and tools to repeat it on your own data.
@@ -40,6 +41,9 @@ pub enum Command {
     Tutorial(TutorialArgs),
     /// Train five character-level language models on first names, compare them and sample names.
     Names(NamesArgs),
+    /// Train logistic regression, an MLP and a CNN on the built-in 8x8 handwritten digits; print a
+    /// table and draw figures.
+    Digits(DigitsArgs),
 }
 
 /// Flags of `demo tutorial`.
@@ -116,6 +120,13 @@ pub struct TrainArgs {
     /// relu, sigmoid, leaky_relu[:SLOPE], softplus, elu[:ALPHA] or gelu (tanh approximation)
     #[arg(long, value_name = "NAME")]
     pub activation: Option<nn::Activation>,
+    /// The model as a list of layers instead of --hidden, e.g.
+    /// "conv 8 3x3 pad 1, relu, maxpool 2, flatten, dense 10" (syntax in the README)
+    #[arg(long, value_name = "LAYERS", conflicts_with_all = ["init", "hidden", "activation"])]
+    pub arch: Option<String>,
+    /// Read --data as images of this size: each row C·H·W pixel values, then the label (header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// Shared training flags.
     #[command(flatten)]
     pub training: TrainingArgs,
@@ -229,6 +240,9 @@ pub struct PredictArgs {
     /// Points to classify: CSV with the model's feature columns, and optionally a label column
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
+    /// Read --data as labelled images of this size (pixel values, then the label; header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// Write predictions (class and probabilities per row) to this CSV instead of standard output
     #[arg(long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
@@ -263,6 +277,9 @@ pub struct GradcheckArgs {
     /// Labelled data the loss is computed on
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
+    /// Read --data as labelled images of this size (pixel values, then the label; header optional)
+    #[arg(long, value_name = "CxHxW")]
+    pub image: Option<ImageShape>,
     /// L2 regularisation strength included in the checked loss
     #[arg(long, default_value_t = 0.01, value_parser = non_negative, allow_negative_numbers = true)]
     pub reg: f64,
@@ -283,6 +300,17 @@ pub struct GradcheckArgs {
     /// The abs of --rel-tolerance's inequality
     #[arg(long, value_name = "ABS", default_value_t = 1e-6, value_parser = non_negative)]
     pub abs_tolerance: f64,
+}
+
+/// Flags of `demo digits`.
+#[derive(Debug, Args)]
+pub struct DigitsArgs {
+    /// Where to write the figures (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out_dir: PathBuf,
+    /// Passes over the training images for each model
+    #[arg(long, default_value_t = crate::commands::digits::EPOCHS, value_parser = at_least_one)]
+    pub epochs: usize,
 }
 
 /// Loss reductions on the command line.

@@ -217,6 +217,17 @@ pub enum Error {
         /// What the plotting library said.
         reason: String,
     },
+    /// A row of an image CSV does not hold one image of the `--image` size and a label.
+    PixelCount {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// Fields on this line.
+        found: usize,
+        /// The image size the row should hold.
+        shape: crate::images::ImageShape,
+    },
 }
 
 impl fmt::Display for Error {
@@ -434,6 +445,21 @@ impl fmt::Display for Error {
             Error::Plot { path, reason } => {
                 write!(f, "cannot draw {}: {}", path.display(), reason)
             }
+            Error::PixelCount {
+                path,
+                line,
+                found,
+                shape,
+            } => write!(
+                f,
+                "{}:{}: {} field(s), but --image {} needs {} ({} pixel values, then the label)",
+                path.display(),
+                line,
+                found,
+                shape,
+                shape.pixels() + 1,
+                shape.pixels()
+            ),
         }
     }
 }

@@ -4,19 +4,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use autograd::gradcheck::{CheckedAt, Comparison, GradcheckMode, GradcheckReport};
 use autograd::{GradcheckOptions, Tensor, Var, gradcheck};
+use nn::Model;
 
 use crate::cli::GradcheckArgs;
 use crate::commands::progress::Progress;
 use crate::commands::{model_io, training};
-use crate::data::Table;
 use crate::error::{Error, Result};
+use crate::images;
 use crate::say;
 
 /// Checks d(objective)/d(parameter) for every parameter entry (or along random directions) and
 /// prints the report.
 pub fn run(args: &GradcheckArgs) -> Result<()> {
     let (model, standardize) = model_io::load(&args.model)?;
-    let data = Table::read(&args.data)?.labeled()?;
+    model_io::check_image(&model, &args.model, args.image)?;
+    let data = images::read_labeled(&args.data, args.image)?;
     model_io::check_fits(&model, &args.model, &data, &args.data)?;
     let data = match &standardize {
         Some(standardize) => standardize.applied(&data),

@@ -8,6 +8,7 @@ use autograd::{Gradients, Tape};
 
 use crate::atomic;
 use crate::cli::GraphArgs;
+use crate::commands::network::Network;
 use crate::commands::training;
 use crate::error::{Error, Result};
 use crate::moons;
@@ -17,12 +18,12 @@ use crate::say;
 /// Records one step of `model`'s objective on `data` (as training does) on `tape`, runs backward,
 /// and returns the gradients.
 fn record_step(
-    model: &nn::Mlp,
+    model: &Network,
     data: &nn::Dataset,
     config: &nn::TrainConfig,
     tape: &Tape,
 ) -> Gradients {
-    let vars = model.params().on_tape(tape);
+    let vars = nn::Model::params(model).on_tape(tape);
     let x = tape.constant(data.features.clone());
     let objective = model.objective(&vars, x, &data.labels, config.reduction, config.reg);
     objective.backward()
@@ -31,7 +32,7 @@ fn record_step(
 /// The listing of one step on the first `rows` rows of `data`: every node with its op, inputs,
 /// shape, value, gradient and the source line that recorded it.
 pub fn tape_dump(
-    model: &nn::Mlp,
+    model: &Network,
     data: &nn::Dataset,
     config: &nn::TrainConfig,
     rows: usize,
@@ -48,7 +49,7 @@ pub fn tape_dump(
 }
 
 /// What one full-batch step records: node count and the bytes its values hold.
-pub fn tape_stats(model: &nn::Mlp, data: &nn::Dataset, config: &nn::TrainConfig) -> String {
+pub fn tape_stats(model: &Network, data: &nn::Dataset, config: &nn::TrainConfig) -> String {
     let tape = Tape::new();
     let _ = record_step(model, data, config, &tape);
     format!("one full-batch step records {}", tape.stats())
@@ -60,7 +61,13 @@ pub fn run(args: &GraphArgs) -> Result<()> {
     moons::check_memory(args.rows, "--rows")?;
     let data = moons::make_moons(args.rows.max(2), 0.2, 0);
     let dataset = data.to_dataset();
-    let model = training::new_model(2, &args.hidden.0, 2, args.activation, 0)?;
+    let model = Network::Mlp(training::new_model(
+        2,
+        &args.hidden.0,
+        2,
+        args.activation,
+        0,
+    )?);
     let config = nn::TrainConfig::default();
     let tape = Tape::new();
     let grads = record_step(&model, &dataset, &config, &tape);

@@ -3,18 +3,21 @@
 use std::path::Path;
 
 use autograd::Tensor;
+use nn::Model;
 
 use crate::atomic;
 use crate::cli::PredictArgs;
 use crate::commands::model_io;
 use crate::data::{self, Table};
 use crate::error::{Error, Result};
+use crate::images;
 use crate::output;
 use crate::say;
 
 /// Prints (or writes to `--out`; `-` is standard output) each row's predicted class and class probabilities.
 pub fn run(args: &PredictArgs) -> Result<()> {
     let (model, standardize) = model_io::load(&args.model)?;
+    model_io::check_image(&model, &args.model, args.image)?;
     // Without --out (or with `--out -`) the predictions are the standard output, and the
     // accuracy line goes to standard error so that the CSV stays clean.
     let out = args.out.as_deref().unwrap_or(Path::new("-"));
@@ -22,20 +25,30 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         output::reserve_stdout_for_data();
     }
     atomic::check_writable(out)?;
-    let table = Table::read(&args.data)?;
-    let (features, labels) = if table.column_count() == model.in_features() + 1 {
-        let data = table.labeled()?;
-        model_io::check_fits(&model, &args.model, &data, &args.data)?;
-        (data.features, Some(data.labels))
-    } else if table.column_count() == model.in_features() {
-        (table.unlabeled()?, None)
-    } else {
-        return Err(Error::ColumnMismatch {
-            model: args.model.clone(),
-            model_features: model.in_features(),
-            data: args.data.clone(),
-            columns: table.column_count(),
-        });
+    let in_features = model.in_features();
+    let (features, labels) = match args.image {
+        Some(shape) => {
+            let data = images::read(&args.data, shape)?.to_labeled();
+            model_io::check_fits(&model, &args.model, &data, &args.data)?;
+            (data.features, Some(data.labels))
+        }
+        None => {
+            let table = Table::read(&args.data)?;
+            if table.column_count() == in_features + 1 {
+                let data = table.labeled()?;
+                model_io::check_fits(&model, &args.model, &data, &args.data)?;
+                (data.features, Some(data.labels))
+            } else if table.column_count() == in_features {
+                (table.unlabeled()?, None)
+            } else {
+                return Err(Error::ColumnMismatch {
+                    model: args.model.clone(),
+                    model_features: in_features,
+                    data: args.data.clone(),
+                    columns: table.column_count(),
+                });
+            }
+        }
     };
 
     // A model trained with --standardize takes its inputs transformed as in training.

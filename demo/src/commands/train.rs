@@ -5,10 +5,12 @@ use std::path::Path;
 use crate::atomic;
 use crate::classes;
 use crate::cli::TrainArgs;
+use crate::commands::network::Network;
 use crate::commands::progress::Progress;
 use crate::commands::{inspect, model_io, training};
-use crate::data::{self, LabeledData, Table};
+use crate::data::{self, LabeledData};
 use crate::error::{Error, Result};
+use crate::images;
 use crate::output;
 use crate::plot::{self, Animation};
 use crate::say;
@@ -19,26 +21,35 @@ const DUMPED_ROWS: usize = 4;
 
 /// Trains as the flags say and writes what they ask for.
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let table = Table::read(&args.data)?;
-    let data = table.training_data()?;
+    let data = images::read_training_data(&args.data, args.image)?;
     check_outputs(args, &data)?;
     if let Some(path) = &args.save {
-        model_io::check_save_format(path, args.standardize)?;
+        model_io::check_save_format(path, args.standardize, args.arch.is_some())?;
     }
 
-    let (mut model, saved_standardize) = match &args.init {
-        Some(_) if args.training.classes.is_some() => {
+    let (mut model, saved_standardize) = match (&args.init, &args.arch) {
+        (Some(_), _) if args.training.classes.is_some() => {
             return Err(Error::InvalidFlag {
                 flag: "--classes",
                 reason: "--init's model already has its classes".to_string(),
             });
         }
-        Some(path) => {
+        (Some(path), _) => {
             let (model, standardize) = model_io::load_init(path, args.activation)?;
+            model_io::check_image(&model, path, args.image)?;
             model_io::check_fits(&model, path, &data, &args.data)?;
             (model, standardize)
         }
-        None => {
+        (None, Some(layers)) => {
+            let input = match args.image {
+                Some(shape) => shape.to_string(),
+                None => data.feature_count().to_string(),
+            };
+            let classes = classes::class_count(&data, &args.data, args.training.classes)?;
+            let model = training::new_sequential(&input, layers, classes, args.training.seed)?;
+            (Network::Sequential(model), None)
+        }
+        (None, None) => {
             let hidden = args
                 .hidden
                 .as_ref()
@@ -52,20 +63,22 @@ pub fn run(args: &TrainArgs) -> Result<()> {
                 activation,
                 args.training.seed,
             )?;
-            (model, None)
+            (Network::Mlp(model), None)
         }
     };
     say!(
         "training {} on {} ({} rows, {} features, {} classes)",
-        describe(&model),
+        model.describe(),
         args.data.display(),
         data.labels.len(),
         data.feature_count(),
-        model.classes()
+        nn::Model::classes(&model)
     );
 
     let config = training::config(&args.training, args.holdout, args.print_every);
-    training::check_training_memory(&[model.sizes()], data.labels.len(), &config)?;
+    if let Network::Mlp(mlp) = &model {
+        training::check_training_memory(&[mlp.sizes()], data.labels.len(), &config)?;
+    }
     // A checkpoint trained with --standardize keeps its own transform; otherwise one is fitted
     // on the training rows. The figures keep the data as given (`raw`).
     let standardize = match saved_standardize {
@@ -184,7 +197,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             None => model.predict(points),
         };
         let accuracies = training::accuracy_caption(last.train_accuracy, last.holdout_accuracy);
-        let title = format!("{}, {accuracies}", describe(&model));
+        let title = format!("{}, {accuracies}", model.describe());
         plot::boundary_figure(path, &raw, &classify, &title, &held_out)?;
         say!("wrote {}", path.display());
     }
@@ -255,7 +268,7 @@ struct Frames<'a> {
 /// after each of `frames.passes`, from the model nn lends after each pass; each frame's title
 /// gives the accuracy on the training rows and on the held-out rows.
 fn train_with_frames(
-    model: &mut nn::Mlp,
+    model: &mut Network,
     data: &LabeledData,
     config: &nn::TrainConfig,
     animation: &mut Animation,
@@ -263,11 +276,11 @@ fn train_with_frames(
     callback: impl FnMut(&nn::Progress),
 ) -> Result<training::Trained> {
     let dataset = data.to_dataset();
-    let mut draw = |pass: usize, model: &nn::Mlp| {
+    let mut draw = |pass: usize, model: &Network| {
         let predictions = model.predict(&data.features);
         let (train, held) = training::split_accuracy(&predictions, &data.labels, frames.held_out);
         let title = format!("pass {pass}, {}", training::accuracy_caption(train, held));
-        let classify = training::classifier(model);
+        let classify = |points: &autograd::Tensor| model.predict(points);
         animation.add_frame(data, &classify, &title, frames.held_out)
     };
     draw(0, model)?;
@@ -320,17 +333,4 @@ pub fn write_log(path: &Path, rows: &[nn::Progress]) -> Result<()> {
         }
         Ok(())
     })
-}
-
-/// A model's architecture in words: `logistic regression` or `hidden layers [3] (tanh)`.
-pub fn describe(model: &nn::Mlp) -> String {
-    let sizes = model.sizes();
-    if sizes.len() == 2 {
-        return "logistic regression".to_string();
-    }
-    let hidden = &sizes[1..sizes.len() - 1];
-    let activations: Vec<&str> = model.activations().iter().map(|a| a.name()).collect();
-    let mut names = activations.clone();
-    names.dedup();
-    format!("hidden layers {:?} ({})", hidden, names.join(", "))
 }

@@ -79,6 +79,34 @@ pub fn check_training_memory(
     budget::check("training", bytes, "--hidden, --batch-size or the data")
 }
 
+/// A fresh sequential model of `layers` (the `--arch` syntax) over examples of shape `input`
+/// (`F` or `CxHxW`), He-initialised from `seed`, checked to give a score for each of `classes`.
+pub fn new_sequential(
+    input: &str,
+    layers: &str,
+    classes: usize,
+    seed: u64,
+) -> Result<nn::Sequential> {
+    let model = nn::Sequential::from_text(input, layers, nn::Init::He, seed).map_err(|error| {
+        Error::InvalidFlag {
+            flag: "--arch",
+            reason: error.to_string(),
+        }
+    })?;
+    if model.classes() < classes {
+        return Err(Error::InvalidFlag {
+            flag: "--arch",
+            reason: format!(
+                "the last layer gives {} scores, but the data has {} classes (labels up to {})",
+                model.classes(),
+                classes,
+                classes - 1
+            ),
+        });
+    }
+    Ok(model)
+}
+
 /// A finished training run and how long it took.
 pub struct Trained {
     /// The nn crate's record of the run.
@@ -89,8 +117,8 @@ pub struct Trained {
 
 /// Trains `model` on `data`, turning the nn crate's refusals into the demo's errors; a run whose
 /// loss ends above [`DIVERGED_ABOVE`] times where it started is an [`Error::LossRose`].
-pub fn run(
-    model: &mut nn::Mlp,
+pub fn run<M: nn::Model>(
+    model: &mut M,
     data: &nn::Dataset,
     config: &nn::TrainConfig,
     callback: impl FnMut(&nn::Progress),
@@ -99,12 +127,12 @@ pub fn run(
 }
 
 /// [`run`], also lending the model to `after_pass` after every pass (for animations).
-pub fn run_observed(
-    model: &mut nn::Mlp,
+pub fn run_observed<M: nn::Model>(
+    model: &mut M,
     data: &nn::Dataset,
     config: &nn::TrainConfig,
     callback: impl FnMut(&nn::Progress),
-    after_pass: impl FnMut(usize, &nn::Mlp),
+    after_pass: impl FnMut(usize, &M),
 ) -> Result<Trained> {
     let start = Instant::now();
     let summary =

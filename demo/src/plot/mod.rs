@@ -7,6 +7,7 @@ mod animation;
 mod boundary;
 mod canvas;
 mod curve;
+pub mod digits;
 mod frames;
 pub mod names;
 mod palette;

@@ -5,6 +5,7 @@ mod common;
 mod default_run;
 mod figures;
 mod golden;
+mod images;
 mod robust_input;
 mod streams;
 mod subcommands;
