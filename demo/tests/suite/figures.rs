@@ -154,9 +154,8 @@ fn the_gif_takes_a_frame_count_and_needs_a_gif() {
         frames += 1;
     }
     assert_eq!(frames, 8, "the starting model and 7 frames");
-    // --frames alone is refused (clap's message names the missing --gif once the usage errors
-    // keep flag names; it is not asserted here).
-    demo_fails(dir.path(), &args, &["required"]);
+    // --frames alone is refused, naming the flag it needs.
+    demo_fails(dir.path(), &args, &["missing --gif"]);
 }
 
 #[test]

@@ -46,8 +46,11 @@ fn digits_cnn_losses_match_the_numpy_reference_for_120_steps() {
         let pixels: Vec<f64> = rows.iter().flat_map(|&i| images[i].clone()).collect();
         let features = Tensor::from_vec(pixels, [rows.len(), 64]);
         let batch_labels: Vec<usize> = rows.iter().map(|&i| labels[i]).collect();
+        // The reference adds REG/2·Σ‖W‖² to the mean loss; under the mean reduction nn divides
+        // `reg` by the batch's rows (so that sum and mean share a minimiser), hence the factor.
+        let reg = REG * rows.len() as f64;
         let (loss, grads) =
-            model.gradients(&mut tape, &features, &batch_labels, Reduction::Mean, REG);
+            model.gradients(&mut tape, &features, &batch_labels, Reduction::Mean, reg);
         let want = expected[step];
         assert!(
             (loss - want).abs() <= 1e-9 * want.abs(),
