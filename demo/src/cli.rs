@@ -117,7 +117,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "SIZES", value_parser = hidden_layers, conflicts_with = "init")]
     pub hidden: Option<HiddenLayers>,
     /// Activation of the hidden layers (also of a plain parameters file given to --init): tanh,
-    /// relu, sigmoid, leaky_relu[:SLOPE], softplus, elu[:ALPHA] or gelu (tanh approximation)
+    /// relu, sigmoid, leaky_relu (or leaky_relu:SLOPE), softplus, elu (or elu:ALPHA) or gelu
+    /// (tanh approximation)
     #[arg(long, value_name = "NAME")]
     pub activation: Option<nn::Activation>,
     /// The model as a list of layers instead of --hidden, e.g.
@@ -211,9 +212,9 @@ pub struct TrainingArgs {
     #[arg(long, value_enum, default_value_t = OptimizerArg::Gd)]
     pub optimizer: OptimizerArg,
     /// Learning-rate schedule, from --lr at pass 1 (t: passes done, T: --passes):
-    /// constant; step:EVERY[:FACTOR] (×FACTOR, default 0.5, every EVERY passes);
+    /// constant; step:EVERY or step:EVERY:FACTOR (×FACTOR, default 0.5, every EVERY passes);
     /// exponential:DECAY (×DECAY per pass); inverse-time:DECAY (lr/(1 + DECAY·t), the tutorial's
-    /// annealing); cosine[:FLOOR] (half a cosine from lr down to FLOOR, default 0, at T)
+    /// annealing); cosine or cosine:FLOOR (half a cosine from lr down to FLOOR, default 0, at T)
     #[arg(long, value_name = "SCHEDULE", default_value = "constant", value_parser = schedule)]
     pub schedule: nn::optim::Schedule,
     /// Rows per mini-batch (default: the whole data set)

@@ -21,7 +21,7 @@ macro_rules! say {
     };
 }
 
-/// Writes `line` and a newline where [`say!`] writes it. Never panics: a closed standard output
+/// Writes `line` and a newline where [`say!`](macro@crate::say) writes it. Never panics: a closed standard output
 /// ends the program quietly, as a broken pipe ends `cat`.
 pub fn say(line: fmt::Arguments<'_>) {
     if STDOUT_HOLDS_DATA.load(Ordering::Relaxed) {
