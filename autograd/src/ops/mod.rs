@@ -1,4 +1,4 @@
-//! The primitive ops: one file each, registered by one line in [`primitives!`] below.
+//! The primitive ops: one file each, registered by one line in the `primitives!` list below.
 //!
 //! # How to read an op
 //! Open its file. It holds, top to bottom: the public `Var` method (the shape checks, with a
@@ -15,7 +15,7 @@
 //!    - the public `impl<'t> Var<'t> { pub fn my_op(self, ..) -> Var<'t> }`, which checks its
 //!      operands (panicking with the op's name, the shapes and `Location::caller()`) and ends in
 //!      `Var::apply(MyOp { .. }, [self])`.
-//! 2. Add the line `my_op => MyOp,` to [`primitives!`] below.
+//! 2. Add the line `my_op => MyOp,` to the `primitives!` list below.
 //!
 //! That is all: the name, the listing, both backward modes, node replay (`check_nodes`) and
 //! every shared test suite (gradcheck, gradgradcheck, eager against recorded bit for bit) come
