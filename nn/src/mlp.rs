@@ -251,7 +251,23 @@ impl Mlp {
         reduction: Reduction,
         reg: f64,
     ) -> Var<'t> {
-        let logits = self.forward(vars, x);
+        self.objective_of(vars, self.forward(vars, x), labels, reduction, reg)
+    }
+
+    /// The [`objective`](Mlp::objective) on logits already computed by [`Mlp::forward`] (so that
+    /// a caller that also needs the logits runs the forward pass once).
+    ///
+    /// # Panics
+    /// As [`Mlp::data_loss`].
+    #[track_caller]
+    pub fn objective_of<'t>(
+        &self,
+        vars: &ParamVars<'t>,
+        logits: Var<'t>,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> Var<'t> {
         let data_loss = self.data_loss(logits, labels, reduction);
         data_loss + loss::l2_penalty(vars, reduction.penalty_strength(reg, labels.len()))
     }

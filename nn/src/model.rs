@@ -1,6 +1,6 @@
 //! `Model`: what the training loop needs of a classifier, so that one loop trains every kind.
 
-use crate::loss::{self, Reduction};
+use crate::loss::Reduction;
 use crate::mlp::Mlp;
 use crate::params::{ParamGrads, Params};
 use crate::sequential::Sequential;
@@ -76,9 +76,9 @@ impl Model for Mlp {
         let tape = &*tape;
         let vars = self.params().constants_on(tape);
         let logits = self.forward(&vars, tape.constant(features.clone()));
-        let data_loss = self.data_loss(logits, labels, reduction);
-        let strength = reduction.penalty_strength(reg, labels.len());
-        let objective = (data_loss + loss::l2_penalty(&vars, strength)).item();
+        let objective = self
+            .objective_of(&vars, logits, labels, reduction, reg)
+            .item();
         (objective, self.classes_from_logits(&logits.value()))
     }
 }
@@ -118,9 +118,9 @@ impl Model for Sequential {
         let tape = &*tape;
         let vars = self.params().constants_on(tape);
         let logits = self.forward(&vars, tape.constant(features.clone()));
-        let data_loss = loss::softmax_cross_entropy(logits, labels, reduction);
-        let strength = reduction.penalty_strength(reg, labels.len());
-        let objective = (data_loss + self.weight_penalty(&vars, strength, tape)).item();
+        let objective = self
+            .objective_of(&vars, logits, labels, reduction, reg)
+            .item();
         (objective, logits.value().argmax_axis(1))
     }
 }

@@ -333,11 +333,31 @@ impl Sequential {
         let vars = self.params.on_tape(tape);
         let x = tape.constant(features.clone());
         let logits = self.forward_train(&vars, x);
-        let objective = loss::softmax_cross_entropy(logits, labels, reduction)
-            + self.weight_penalty(&vars, reduction.penalty_strength(reg, labels.len()), tape);
+        let objective = self.objective_of(&vars, logits, labels, reduction, reg);
         let value = objective.item();
         let mut grads = objective.backward();
         (value, vars.gradients(&mut grads))
+    }
+
+    /// The objective on `logits` (from [`Sequential::forward`] or
+    /// [`forward_train`](Sequential::forward_train)): cross-entropy plus `reg/2 · Σ‖W‖²`, with
+    /// `reg` divided by the rows under the mean reduction
+    /// ([`Reduction::penalty_strength`](crate::Reduction::penalty_strength)), as for the MLP.
+    ///
+    /// # Panics
+    /// If a label is not below the number of classes.
+    #[track_caller]
+    pub fn objective_of<'t>(
+        &self,
+        vars: &ParamVars<'t>,
+        logits: Var<'t>,
+        labels: &[usize],
+        reduction: Reduction,
+        reg: f64,
+    ) -> Var<'t> {
+        let strength = reduction.penalty_strength(reg, labels.len());
+        loss::softmax_cross_entropy(logits, labels, reduction)
+            + self.weight_penalty(vars, strength, logits.tape())
     }
 
     /// The logits `[N, classes]` for `features` `[N, in_features]`, in evaluation mode, without

@@ -72,11 +72,7 @@ impl Network {
         match self {
             Network::Mlp(model) => model.objective(vars, x, labels, reduction, reg),
             Network::Sequential(model) => {
-                let tape = x.tape();
-                let logits = model.forward(vars, x);
-                let strength = reduction.penalty_strength(reg, labels.len());
-                nn::loss::softmax_cross_entropy(logits, labels, reduction)
-                    + model.weight_penalty(vars, strength, tape)
+                model.objective_of(vars, model.forward(vars, x), labels, reduction, reg)
             }
         }
     }
