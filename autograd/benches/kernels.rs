@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the `Tensor` kernels a training step spends its time in.
 //!
-//! Run with `cargo bench -p autograd --bench kernels`. Sizes are the three workloads' own:
+//! Run with `cargo bench -p autograd --features bench --bench kernels`. Sizes are the three workloads' own:
 //! matrix products of the small (200×2·2×3), large (100000×2·2×64, and the weight gradient
 //! 64×100000·100000×2) and deep (8192×64·64×256, 8192×256·256×256 and its transposed forms,
 //! 64×8192·8192×256 and 8192×256·256×10) passes, each also through matrixmultiply's GEMM called directly, the baseline the engine's own

@@ -1,7 +1,7 @@
 //! Criterion benchmarks of one full MLP training step (forward, backward, update) at each
 //! workload's size: through the tape, and hand-derived on the same kernels.
 //!
-//! Run with `cargo bench -p autograd --bench train_step`. The ratio `tape / hand` of each
+//! Run with `cargo bench -p autograd --features bench --bench train_step`. The ratio `tape / hand` of each
 //! workload's two figures is the engine's overhead (issue #6 asks for at most 1.3). Before timing,
 //! each workload checks that both steps give the same loss and gradients (to 1e-12 relative), so
 //! the baseline cannot drift from the maths it stands for.

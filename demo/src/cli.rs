@@ -85,6 +85,26 @@ pub struct NamesArgs {
     /// Where the loss curves and the attention map are written
     #[arg(long, value_name = "DIR", default_value = "out/names")]
     pub figures: PathBuf,
+    /// Which models to train or load, comma-separated (bigram, mlp, rnn, gru, transformer)
+    #[arg(long, value_delimiter = ',', value_name = "LIST",
+          default_value = "bigram,mlp,rnn,gru,transformer", value_parser = names_model)]
+    pub models: Vec<String>,
+    /// Save each trained model as DIR/<model>.json
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+    /// Load each model from DIR/<model>.json (as --save wrote it) instead of training it
+    #[arg(long, value_name = "DIR", conflicts_with = "save")]
+    pub load: Option<PathBuf>,
+}
+
+/// A model name of `demo names --models`.
+fn names_model(text: &str) -> Result<String, String> {
+    const MODELS: [&str; 5] = ["bigram", "mlp", "rnn", "gru", "transformer"];
+    if MODELS.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("{text:?} is not a model: {}", MODELS.join(", ")))
+    }
 }
 
 /// Flags of `demo moons`.

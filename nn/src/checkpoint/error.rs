@@ -77,6 +77,13 @@ pub enum CheckpointError {
     Model(ModelError),
     /// Safetensors bytes are damaged or hold what a model cannot.
     Safetensors(SafetensorsError),
+    /// The checkpoint holds another model than the one asked for.
+    OtherModel {
+        /// The model the checkpoint describes.
+        found: String,
+        /// The model it should describe.
+        expected: String,
+    },
 }
 
 impl fmt::Display for CheckpointError {
@@ -124,6 +131,10 @@ impl fmt::Display for CheckpointError {
             ),
             CheckpointError::Model(error) => write!(f, "{error}"),
             CheckpointError::Safetensors(error) => write!(f, "safetensors: {error}"),
+            CheckpointError::OtherModel { found, expected } => write!(
+                f,
+                "holds another model, {found:?}, not the {expected:?} asked for"
+            ),
         }
     }
 }

@@ -21,15 +21,19 @@
 //! shortest round-trip form, so loading gives back the very same bits.
 //!
 //! A [`Sequential`](crate::Sequential) model has its own form, with its input shape and layer
-//! list in place of `sizes` and `activations`: see [`sequential_to_json`].
+//! list in place of `sizes` and `activations`: see [`sequential_to_json`]. Any other model (the
+//! language models of `demo names`, say) can be kept as a description and its parameters: see
+//! [`named_to_json`].
 
 mod error;
+mod named;
 mod read;
 pub mod safetensors;
 mod sequential;
 mod write;
 
 pub use error::CheckpointError;
+pub use named::{load_named, named_from_json, named_to_json, save_named};
 pub use read::{from_json, load};
 pub use safetensors::{SafetensorsError, from_safetensors, to_safetensors};
 pub use sequential::{load_sequential, save_sequential, sequential_from_json, sequential_to_json};

@@ -3,6 +3,7 @@
 pub mod data;
 pub mod models;
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use autograd::{Tape, Tensor};
@@ -30,7 +31,8 @@ struct Trained {
     curve: Vec<(f64, f64)>,
     train_loss: f64,
     validation_loss: f64,
-    seconds: f64,
+    /// Training time; `None` for a model loaded with `--load`.
+    seconds: Option<f64>,
 }
 
 /// Trains every model, prints the table and samples, and draws the figures.
@@ -63,15 +65,28 @@ pub fn run(args: &NamesArgs) -> Result<()> {
         "model", "params", "train/char", "valid/char", "seconds"
     );
     let mut results = Vec::new();
-    for model in Model::all() {
-        let trained = train_model(&model, &train, &validation, args);
+    let chosen = Model::all()
+        .into_iter()
+        .filter(|model| args.models.iter().any(|name| name == model.name()));
+    for model in chosen {
+        let trained = match &args.load {
+            Some(dir) => load_model(&model, dir, &train, &validation)?,
+            None => train_model(&model, &train, &validation, args),
+        };
+        if let Some(dir) = &args.save {
+            save_model(&model, &trained.params, dir)?;
+        }
+        let seconds = match trained.seconds {
+            Some(seconds) => format!("{seconds:.2}"),
+            None => "loaded".to_string(),
+        };
         println!(
-            "{:<12} {:>8} {:>11.4} {:>11.4} {:>8.2}",
+            "{:<12} {:>8} {:>11.4} {:>11.4} {:>8}",
             model.name(),
             trained.params.numel(),
             trained.train_loss,
             trained.validation_loss,
-            trained.seconds
+            seconds
         );
         results.push((model, trained));
     }
@@ -82,26 +97,73 @@ pub fn run(args: &NamesArgs) -> Result<()> {
             .collect();
         println!("{:<12} {}", model.name(), samples.join(" "));
     }
+    let mut figures = Vec::new();
     let curves: Vec<(&str, &[(f64, f64)])> = results
         .iter()
+        .filter(|(_, t)| !t.curve.is_empty())
         .map(|(m, t)| (m.name(), t.curve.as_slice()))
         .collect();
-    let curve_path = args.figures.join("names_loss.png");
-    plot::names::loss_curves(&curve_path, &curves)?;
-    let (model, trained) = results.last().expect("five models");
-    let word = validation
+    if !curves.is_empty() {
+        let curve_path = args.figures.join("names_loss.png");
+        plot::names::loss_curves(&curve_path, &curves)?;
+        figures.push(curve_path);
+    }
+    let transformer = results
         .iter()
-        .max_by_key(|n| n.len())
-        .expect("validation names");
-    let map_path = args.figures.join("names_attention.png");
-    let (letters, weights) = attention_map(model, &trained.params, word);
-    plot::names::attention_map(&map_path, &letters, &weights)?;
-    println!(
-        "figures: {} and {}",
-        curve_path.display(),
-        map_path.display()
-    );
+        .find(|(model, _)| matches!(model, Model::Transformer(_)));
+    if let Some((model, trained)) = transformer {
+        let word = validation
+            .iter()
+            .max_by_key(|n| n.len())
+            .expect("validation names");
+        let map_path = args.figures.join("names_attention.png");
+        let (letters, weights) = attention_map(model, &trained.params, word);
+        plot::names::attention_map(&map_path, &letters, &weights)?;
+        figures.push(map_path);
+    }
+    if !figures.is_empty() {
+        let shown: Vec<String> = figures.iter().map(|p| p.display().to_string()).collect();
+        println!("figures: {}", shown.join(" and "));
+    }
     Ok(())
+}
+
+/// Where `--save` and `--load` keep `model` in `dir`.
+fn checkpoint_path(model: &Model, dir: &Path) -> PathBuf {
+    dir.join(format!("{}.json", model.name()))
+}
+
+/// Writes the trained `params` of `model` to `dir/<model>.json`, atomically.
+fn save_model(model: &Model, params: &Params, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = checkpoint_path(model, dir);
+    nn::checkpoint::save_named(&model.description(), params, &path)
+        .map_err(|source| Error::Checkpoint { path, source })
+}
+
+/// `model` with the parameters in `dir/<model>.json`, measured on both splits; a checkpoint of
+/// any other model (another kind, other sizes) is refused with one line.
+fn load_model(
+    model: &Model,
+    dir: &Path,
+    train: &[String],
+    validation: &[String],
+) -> Result<Trained> {
+    let path = checkpoint_path(model, dir);
+    // A fresh initialisation gives the parameter names and shapes the file must hold.
+    let like = model.init(&mut StdRng::seed_from_u64(0));
+    let params = nn::checkpoint::load_named(&path, &model.description(), &like)
+        .map_err(|source| Error::Checkpoint { path, source })?;
+    Ok(Trained {
+        train_loss: mean_loss(model, &params, train),
+        validation_loss: mean_loss(model, &params, validation),
+        params,
+        curve: Vec::new(),
+        seconds: None,
+    })
 }
 
 /// The prefix's tokens, or one line naming the problem (a character outside `a`–`z`, or a
@@ -178,7 +240,7 @@ fn train_model(
         validation_loss: mean_loss(model, &params, validation),
         params,
         curve,
-        seconds,
+        seconds: Some(seconds),
     }
 }
 

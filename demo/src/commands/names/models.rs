@@ -77,6 +77,33 @@ impl Model {
         }
     }
 
+    /// What the model is, sizes included: a checkpoint saved under this description loads only
+    /// into the same model.
+    pub fn description(&self) -> String {
+        match self {
+            Model::Bigram => format!("bigram: vocab {VOCAB}"),
+            Model::Mlp => format!(
+                "mlp: vocab {VOCAB}, embedding {EMBED}, context {MLP_CONTEXT}, hidden {}",
+                HIDDEN * 2
+            ),
+            Model::Rnn(lm) => format!(
+                "rnn: vocab {}, embedding {}, hidden {}",
+                lm.vocab, lm.embed, lm.cell.hidden
+            ),
+            Model::Gru(lm) => format!(
+                "gru: vocab {}, embedding {}, hidden {}",
+                lm.vocab, lm.embed, lm.cell.hidden
+            ),
+            Model::Transformer(t) => {
+                let c = &t.config;
+                format!(
+                    "transformer: vocab {}, context {}, width {}, heads {}, layers {}",
+                    c.vocab, c.context, c.width, c.heads, c.layers
+                )
+            }
+        }
+    }
+
     /// The longest input it reads, in tokens (`None`: any length).
     pub fn context(&self) -> usize {
         STEPS
