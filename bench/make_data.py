@@ -5,6 +5,15 @@ Writes large.csv (two moons, 100,000 points, noise 0.2) with init_large.json (2-
 (8192 points, 64 standardised features, 10 Gaussian blobs with standard deviation 4) with
 init_deep.json (64-256-256-10). Floats are written in shortest round-trip form, so every reader
 parses the same f64 values. Weights are randn / sqrt(fan_in), biases zero, as in the tutorial.
+
+For the model workloads (their data is not drawn: cnn reads demo/data/digits.csv):
+- init_cnn.json: the digits CNN of `demo digits` as an nn `Sequential` checkpoint (`input`,
+  `layers`, `params` of `{"shape", "data"}`); convolution weights [C_out, C_in, kH, kW] and dense
+  weights [in, out] randn / sqrt(fan_in), biases zero.
+- transformer.json: the small transformer of `demo names` (vocab 27, context 12, width 32, 4
+  heads, 2 blocks) under nn's parameter names, initialised as nn does (randn / sqrt(fan_in),
+  layer-norm gains 1, biases 0), with one batch of 32 random sequences of 12 tokens, `rows` (the
+  counted positions: each sequence has a random length from 3 to 12) and `targets`.
 """
 
 import json
@@ -52,6 +61,60 @@ def initial_weights(sizes, rng):
     return weights
 
 
+CNN_LAYERS = "conv 8 3x3 pad 1, relu, maxpool 2, conv 16 3x3 pad 1, relu, maxpool 2, flatten, dense 10"
+CNN_PARAMS = [("conv1.weight", (8, 1, 3, 3)), ("conv1.bias", (8,)), ("conv4.weight", (16, 8, 3, 3)),
+              ("conv4.bias", (16,)), ("dense8.W", (64, 10)), ("dense8.b", (10,))]
+
+
+def tensor(value):
+    return {"shape": list(value.shape), "data": value.ravel().tolist()}
+
+
+def cnn_checkpoint(rng):
+    """The digits CNN's initial weights as a Sequential checkpoint."""
+    params = {}
+    for name, shape in CNN_PARAMS:
+        if len(shape) == 1:
+            params[name] = tensor(np.zeros(shape))
+        else:
+            fan_in = int(np.prod(shape[1:])) if len(shape) == 4 else shape[0]
+            params[name] = tensor(rng.normal(size=shape) / np.sqrt(fan_in))
+    return {"input": [1, 8, 8], "layers": CNN_LAYERS, "params": params}
+
+
+def transformer_workload(rng, vocab=27, context=12, width=32, heads=4, layers=2, batch=32):
+    """The transformer's sizes, initial weights and one batch, in the layout of the golden
+    names_transformer_reference.json."""
+    def randn(rows, cols):
+        return rng.normal(size=(rows, cols)) / np.sqrt(rows)
+
+    params = {"tok": rng.normal(size=(vocab, width)) / np.sqrt(width),
+              "pos": rng.normal(size=(context, width)) / np.sqrt(width)}
+    for l in range(layers):
+        pre = f"block{l}"
+        params[f"{pre}.ln1.gain"], params[f"{pre}.ln1.bias"] = np.ones(width), np.zeros(width)
+        for name in ("W_q", "W_k", "W_v", "W_o"):
+            params[f"{pre}.attn.{name}"] = randn(width, width)
+        params[f"{pre}.attn.b_o"] = np.zeros(width)
+        params[f"{pre}.ln2.gain"], params[f"{pre}.ln2.bias"] = np.ones(width), np.zeros(width)
+        params[f"{pre}.W_1"], params[f"{pre}.b_1"] = randn(width, 4 * width), np.zeros(4 * width)
+        params[f"{pre}.W_2"], params[f"{pre}.b_2"] = randn(4 * width, width), np.zeros(width)
+    params["ln_f.gain"], params["ln_f.bias"] = np.ones(width), np.zeros(width)
+    params["W_out"], params["b_out"] = randn(width, vocab), np.zeros(vocab)
+    ids = rng.integers(0, vocab, size=batch * context)
+    lengths = rng.integers(3, context + 1, size=batch)
+    rows = [b * context + t for b in range(batch) for t in range(lengths[b])]
+    targets = rng.integers(0, vocab, size=len(rows))
+    return {
+        "sizes": {"vocab": vocab, "context": context, "width": width, "heads": heads,
+                  "layers": layers, "batch": batch, "time": context},
+        "params": {name: tensor(value) for name, value in params.items()},
+        "ids": ids.tolist(),
+        "rows": rows,
+        "targets": targets.tolist(),
+    }
+
+
 def write_csv(path, points, labels):
     """Header x0..x{D-1},label, then one row per point."""
     columns = points.shape[1]
@@ -74,6 +137,10 @@ def main():
     write_csv(os.path.join(out_dir, "deep.csv"), points, labels)
     with open(os.path.join(out_dir, "init_deep.json"), "w") as f:
         json.dump(initial_weights([64, 256, 256, 10], rng), f)
+    with open(os.path.join(out_dir, "init_cnn.json"), "w") as f:
+        json.dump(cnn_checkpoint(rng), f)
+    with open(os.path.join(out_dir, "transformer.json"), "w") as f:
+        json.dump(transformer_workload(rng), f)
 
 
 if __name__ == "__main__":

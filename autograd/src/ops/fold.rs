@@ -113,26 +113,30 @@ fn fold_geometry(shape: Shape, window: &Window, size: [usize; 2]) -> ([usize; 4]
 pub(crate) fn fold(patches: &Tensor, window: &Window, size: [usize; 2]) -> Tensor {
     let ([n, c, h, w], [oh, ow]) = fold_geometry(patches.shape(), window, size);
     let [kh, kw] = window.kernel;
-    let mut image = vec![0.0; n * c * h * w];
+    let step = window.dilation[1];
+    let mut image = Tensor::zeros([n, c, h, w]);
+    let cells = image.data_mut();
     let columns = c * kh * kw;
     for (position, row) in patches.data().chunks_exact(columns).enumerate() {
         let (index, oy, ox) = (position / (oh * ow), position / ow % oh, position % ow);
+        let Some((taps, first)) = window.inside(1, ox, w) else {
+            continue;
+        };
         for channel in 0..c {
-            let plane = &mut image[(index * c + channel) * h * w..][..h * w];
+            let plane = &mut cells[(index * c + channel) * h * w..][..h * w];
             for ky in 0..kh {
                 let Some(iy) = window.source(0, oy, ky, h) else {
                     continue;
                 };
-                let taps = &row[(channel * kh + ky) * kw..][..kw];
-                for (kx, &tap) in taps.iter().enumerate() {
-                    if let Some(ix) = window.source(1, ox, kx, w) {
-                        plane[iy * w + ix] += tap;
-                    }
+                let target = &mut plane[iy * w..][..w];
+                let source = &row[(channel * kh + ky) * kw..][taps.clone()];
+                for (k, &tap) in source.iter().enumerate() {
+                    target[first + k * step] += tap;
                 }
             }
         }
     }
-    Tensor::from_vec(image, [n, c, h, w])
+    image
 }
 
 #[cfg(test)]

@@ -79,6 +79,9 @@ impl Primitive for Permute {
 }
 
 /// `x` with its axes in the order `axes` (a valid ordering, see [`Var::permute`]).
+///
+/// The output is written in order, one run along its last axis at a time; a run that is also
+/// contiguous in the input is copied whole.
 pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
     let (input, rank) = (x.shape(), axes.len());
     let dims: Vec<usize> = axes.iter().map(|&axis| input.dim(axis)).collect();
@@ -92,16 +95,28 @@ pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
         stride[lead + i] = input_strides[axis];
     }
     let data = x.data();
-    let mut out = Vec::with_capacity(x.len());
+    let mut output = Tensor::zeros(Shape::new(&dims));
+    if output.is_empty() {
+        return output;
+    }
+    let (run, step) = (size[3], stride[3]);
+    let mut runs = output.data_mut().chunks_exact_mut(run);
     for a in 0..size[0] {
         for b in 0..size[1] {
             for c in 0..size[2] {
                 let base = a * stride[0] + b * stride[1] + c * stride[2];
-                out.extend((0..size[3]).map(|d| data[base + d * stride[3]]));
+                let out = runs.next().expect("one run per index of the leading axes");
+                if step == 1 {
+                    out.copy_from_slice(&data[base..][..run]);
+                } else {
+                    for (d, value) in out.iter_mut().enumerate() {
+                        *value = data[base + d * step];
+                    }
+                }
             }
         }
     }
-    Tensor::from_vec(out, Shape::new(&dims))
+    output
 }
 
 /// The ordering that undoes `axes`: `inverse[axes[i]] = i`.

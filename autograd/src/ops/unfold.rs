@@ -110,30 +110,37 @@ pub(crate) fn image_geometry(op: &str, shape: Shape, window: &Window) -> ([usize
 }
 
 /// The patch matrix of `x` (see [`Var::unfold`]).
+///
+/// Row by row (one output position each): the taps of a window row that fall inside the input
+/// form one run of columns (see [`Window::inside`]), found once per position and then copied for
+/// every channel and kernel row, so no tap is tested twice; the rest keep `pad_value`.
 pub(crate) fn unfold(x: &Tensor, window: &Window, pad_value: f64) -> Tensor {
     let ([n, c, h, w], [oh, ow]) = image_geometry("unfold", x.shape(), window);
     let [kh, kw] = window.kernel;
+    let step = window.dilation[1];
     let columns = c * kh * kw;
-    let mut patches = vec![pad_value; n * oh * ow * columns];
+    let mut patches = Tensor::full([n * oh * ow, columns], pad_value);
     let input = x.data();
-    for (position, row) in patches.chunks_exact_mut(columns).enumerate() {
+    for (position, row) in patches.data_mut().chunks_exact_mut(columns).enumerate() {
         let (image, oy, ox) = (position / (oh * ow), position / ow % oh, position % ow);
+        let Some((taps, first)) = window.inside(1, ox, w) else {
+            continue;
+        };
         for channel in 0..c {
             let plane = &input[(image * c + channel) * h * w..][..h * w];
             for ky in 0..kh {
                 let Some(iy) = window.source(0, oy, ky, h) else {
                     continue;
                 };
-                let taps = &mut row[(channel * kh + ky) * kw..][..kw];
-                for (kx, tap) in taps.iter_mut().enumerate() {
-                    if let Some(ix) = window.source(1, ox, kx, w) {
-                        *tap = plane[iy * w + ix];
-                    }
+                let source = &plane[iy * w..][..w];
+                let target = &mut row[(channel * kh + ky) * kw..][taps.clone()];
+                for (k, tap) in target.iter_mut().enumerate() {
+                    *tap = source[first + k * step];
                 }
             }
         }
     }
-    Tensor::from_vec(patches, [n * oh * ow, columns])
+    patches
 }
 
 #[cfg(test)]

@@ -161,6 +161,28 @@ impl Window {
             .checked_sub(self.padding[axis])
             .filter(|&cell| cell < size)
     }
+
+    /// The taps of output position `out` along `axis` that read inside an input of `size`
+    /// cells, as a range of taps, and the cell the first of them reads (the others follow
+    /// `dilation` cells apart); `None` when every tap falls in the padding. The cells a window
+    /// reads increase with the tap, so the taps inside are always one run.
+    #[inline]
+    pub(crate) fn inside(
+        &self,
+        axis: usize,
+        out: usize,
+        size: usize,
+    ) -> Option<(std::ops::Range<usize>, usize)> {
+        let taps = 0..self.kernel[axis];
+        let first = taps
+            .clone()
+            .find(|&tap| self.source(axis, out, tap, size).is_some())?;
+        let end = taps
+            .rev()
+            .find(|&tap| self.source(axis, out, tap, size).is_some())?
+            + 1;
+        Some((first..end, self.source(axis, out, first, size)?))
+    }
 }
 
 impl fmt::Display for Window {
@@ -277,5 +299,28 @@ mod tests {
         assert_eq!(window.source(0, 0, 1, 5), Some(0));
         assert_eq!(window.source(0, 2, 2, 5), None);
         assert_eq!(window.source(0, 2, 1, 5), Some(4));
+    }
+
+    #[test]
+    fn the_taps_inside_are_exactly_those_source_finds_in_the_input() {
+        for (dims, window) in cases() {
+            for axis in 0..2 {
+                let size = dims[2 + axis];
+                let outputs = window.output_size(dims[2], dims[3]).unwrap()[axis];
+                for out in 0..outputs {
+                    let expected: Vec<(usize, usize)> = (0..window.kernel[axis])
+                        .filter_map(|tap| Some((tap, window.source(axis, out, tap, size)?)))
+                        .collect();
+                    let found: Vec<(usize, usize)> = match window.inside(axis, out, size) {
+                        Some((taps, first)) => taps
+                            .clone()
+                            .map(|tap| (tap, first + (tap - taps.start) * window.dilation[axis]))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    assert_eq!(found, expected, "{window} axis {axis} position {out}");
+                }
+            }
+        }
     }
 }

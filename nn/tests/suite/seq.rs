@@ -412,3 +412,67 @@ fn the_gru_language_model_follows_the_numpy_reference_for_100_steps() {
         sgd.step(&mut params, &grads);
     }
 }
+
+#[test]
+fn the_transformer_follows_the_numpy_reference_for_100_steps() {
+    use nn::Optimizer;
+    use nn::optim::Sgd;
+    let text = include_str!("../golden/names_transformer_reference.json");
+    let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+    let sizes = &fixture["sizes"];
+    let size = |name: &str| sizes[name].as_u64().unwrap() as usize;
+    let model = Transformer {
+        config: TransformerConfig {
+            vocab: size("vocab"),
+            context: size("context"),
+            width: size("width"),
+            heads: size("heads"),
+            layers: size("layers"),
+        },
+    };
+    let mut params = Params::new();
+    for (name, value) in fixture["params"].as_object().unwrap() {
+        params.insert(name.clone(), fixture_tensor(value));
+    }
+    // The fixture holds exactly the parameters nn's own init creates, under the same names.
+    let ours = model.init(&mut StdRng::seed_from_u64(0));
+    let names = |p: &Params| {
+        let mut names: Vec<(String, Vec<usize>)> = p
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.shape().dims().to_vec()))
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&params), names(&ours));
+    let (ids, rows) = (
+        fixture_indices(&fixture["ids"]),
+        fixture_indices(&fixture["rows"]),
+    );
+    let targets = fixture_indices(&fixture["targets"]);
+    let expected: Vec<f64> = fixture["losses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(expected.len() >= 100);
+    let mut sgd = Sgd::new(fixture["rate"].as_f64().unwrap());
+    for (step, want) in expected.iter().enumerate() {
+        let tape = Tape::new();
+        let p = params.on_tape(&tape);
+        let (logits, _) = model.forward(&p, &ids, size("batch"), size("time"));
+        let loss = logits
+            .embedding(&rows)
+            .softmax_cross_entropy(&targets)
+            .mean();
+        let got = loss.item();
+        assert!(
+            (got - want).abs() < 1e-9,
+            "step {step}: ours {got}, numpy {want}"
+        );
+        let grads = p.gradients(&mut loss.backward());
+        sgd.step(&mut params, &grads);
+    }
+    assert!(expected[99] < 0.1 * expected[0], "the reference run learns");
+}
