@@ -68,8 +68,8 @@ if [[ ! -f $DATA/deep.csv || ! -f $DATA/init_deep.json || ! -f $DATA/large.csv |
 fi
 
 echo "== building the Rust side" >&2
-cargo build --quiet --release -p autograd --example bench_train
-cargo build --quiet --release -p nn --example bench_models
+cargo build --quiet --release -p autograd --features bench --example bench_train
+cargo build --quiet --release -p nn --features bench --example bench_models
 RUST=${CARGO_TARGET_DIR:-target}/release/examples/bench_train
 RUST_MODELS=${CARGO_TARGET_DIR:-target}/release/examples/bench_models
 

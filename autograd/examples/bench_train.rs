@@ -1,7 +1,7 @@
 //! Times whole training loops of the benchmark MLP on a CSV data set and JSON initial weights.
 //!
 //! ```text
-//! cargo run --release -p autograd --example bench_train -- \
+//! cargo run --release -p autograd --features bench --example bench_train -- \
 //!     --workload small --data bench/data/moons200.csv --init bench/data/init_h3.json \
 //!     --passes 20000 --learning-rate 0.01 [--reg 0.01] [--runs 5] [--warm-up 0] \
 //!     [--step tape|hand] [--trace losses.csv --trace-passes 1500] [--check]

@@ -2,10 +2,10 @@
 //! `bench/compare.sh`'s model workloads (the same runs as `bench/ref_jax_models.py`).
 //!
 //! ```text
-//! cargo run --release -p nn --example bench_models -- --workload cnn \
+//! cargo run --release -p nn --features bench --example bench_models -- --workload cnn \
 //!     --data demo/data/digits.csv --init target/bench-data/init_cnn.json \
 //!     --passes 28 --learning-rate 0.1 [--runs 5] [--warm-up 0] [--trace losses.csv --trace-passes 28]
-//! cargo run --release -p nn --example bench_models -- --workload transformer \
+//! cargo run --release -p nn --features bench --example bench_models -- --workload transformer \
 //!     --data target/bench-data/transformer.json --init target/bench-data/transformer.json ...
 //! ```
 //!
