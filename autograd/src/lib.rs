@@ -51,7 +51,7 @@
 //! - [`runtime`] holds the process-wide settings for speed and memory.
 
 #![warn(missing_docs)]
-#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 mod activations;
 pub mod anomaly;
