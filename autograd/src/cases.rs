@@ -4,7 +4,9 @@
 //! values and on special ones (±0, NaN, ±∞, ties).
 //!
 //! A new op's file gets all of these by listing its cases; see the `ops` module's "How to add
-//! an op".
+//! an op". Each case also says its op's [`Family`]: the random programs of the property tests
+//! (in the workspace's `tests` crate) draw every unary and binary elementwise op from here, with
+//! the domains its cases declare, so a new elementwise op appears in them too.
 //!
 //! ```
 //! let cases = autograd::cases::all();
@@ -31,6 +33,19 @@ pub enum Domain {
     Distinct,
 }
 
+/// What kind of function a case's op is, for suites that compose ops into larger programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// An elementwise function of one operand: the output has the input's shape, and each
+    /// value depends on the input's value at the same place only (`tanh`, `x + 1.5`, `x^2.5`).
+    Unary,
+    /// An elementwise function of two operands (of one shape, or broadcasting): each value
+    /// depends on the operands' values at the same place only (`a + b`, `tanh_backward`).
+    Binary,
+    /// Anything else (products, reductions, shape changes, indexing).
+    Other,
+}
+
 /// One input of a case: its shape and the domain its values come from.
 #[derive(Clone, Debug)]
 pub struct CaseInput {
@@ -51,6 +66,9 @@ pub struct OpCase {
     pub inputs: Vec<CaseInput>,
     /// Applies the op (with the case's parameters) to vars holding the inputs.
     pub apply: for<'t> fn(&[Var<'t>]) -> Var<'t>,
+    /// What kind of function the op is: [`Family::Unary`] and [`Family::Binary`] ops apply
+    /// to operands of any one shape, which random programs use.
+    pub family: Family,
 }
 
 impl std::fmt::Debug for OpCase {
@@ -60,7 +78,7 @@ impl std::fmt::Debug for OpCase {
 }
 
 impl OpCase {
-    /// A case of `op` on inputs of the given shapes and domains.
+    /// A case of `op` on inputs of the given shapes and domains, of [`Family::Other`].
     pub(crate) fn new(
         op: &'static str,
         label: impl Into<String>,
@@ -78,7 +96,13 @@ impl OpCase {
                 })
                 .collect(),
             apply,
+            family: Family::Other,
         }
+    }
+
+    /// This case, of `family`.
+    fn of(self, family: Family) -> OpCase {
+        OpCase { family, ..self }
     }
 
     /// Inputs drawn from their domains, the same on every run for a given `seed`.
@@ -192,12 +216,26 @@ pub(crate) fn broadcasting(
                 &[(a, domains.0), (b, domains.1)],
                 apply,
             )
+            .of(Family::Binary)
         })
         .collect()
 }
 
 /// The cases of a unary elementwise op: ranks 0 to 3.
 pub(crate) fn elementwise(
+    op: &'static str,
+    domain: Domain,
+    apply: for<'t> fn(&[Var<'t>]) -> Var<'t>,
+) -> Vec<OpCase> {
+    every_rank(op, domain, apply)
+        .into_iter()
+        .map(|case| case.of(Family::Unary))
+        .collect()
+}
+
+/// The cases of an op of one operand of any shape that is not elementwise (a reduction over
+/// all values): ranks 0 to 3, as for [`elementwise`].
+pub(crate) fn every_rank(
     op: &'static str,
     domain: Domain,
     apply: for<'t> fn(&[Var<'t>]) -> Var<'t>,
@@ -223,6 +261,7 @@ pub(crate) fn slope(
                 &[(dims, at), (dims, Domain::Normal)],
                 apply,
             )
+            .of(Family::Binary)
         })
         .collect()
 }
@@ -245,6 +284,44 @@ mod tests {
             let vars: Vec<Var<'_>> = case.sample(1).into_iter().map(|x| tape.var(x)).collect();
             let y = (case.apply)(&vars);
             assert!(y.value().data().iter().all(|v| v.is_finite()), "{case:?}");
+        }
+    }
+
+    /// An op of the unary or binary family is elementwise on any shape, as random programs
+    /// assume: on a `[2, 3]` operand (both operands, for a binary op) its output is `[2, 3]`,
+    /// and changing one input value changes at most the output value at the same place.
+    #[test]
+    fn unary_and_binary_cases_are_elementwise_on_other_shapes() {
+        let tape = crate::Tape::new();
+        for case in all().iter().filter(|case| case.family != Family::Other) {
+            let arity = match case.family {
+                Family::Unary => 1,
+                _ => 2,
+            };
+            assert_eq!(case.inputs.len(), arity, "{case:?}");
+            let inputs: Vec<Tensor> = (0..arity)
+                .map(|i| {
+                    Tensor::from_vec(
+                        (0..6).map(|j| 0.6 + 0.25 * (i + j) as f64).collect(),
+                        [2, 3],
+                    )
+                })
+                .collect();
+            let vars: Vec<Var<'_>> = inputs.iter().map(|x| tape.var(x.clone())).collect();
+            let base = (case.apply)(&vars).value().clone();
+            assert_eq!(base.dims(), &[2, 3], "{case:?}");
+            for (operand, place) in (0..arity).flat_map(|i| (0..6).map(move |j| (i, j))) {
+                let mut moved = inputs.clone();
+                moved[operand].data_mut()[place] += 0.125;
+                let vars: Vec<Var<'_>> = moved.into_iter().map(|x| tape.var(x)).collect();
+                let output = (case.apply)(&vars).value().clone();
+                for (j, (a, b)) in base.data().iter().zip(output.data()).enumerate() {
+                    assert!(
+                        j == place || a == b,
+                        "{case:?}: input {operand} at {place} moved output {j}"
+                    );
+                }
+            }
         }
     }
 

@@ -51,22 +51,20 @@
 //! - [`runtime`] holds the process-wide settings for speed and memory.
 
 #![warn(missing_docs)]
-#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 mod activations;
 pub mod anomaly;
 mod backward;
 mod calc;
 pub mod cases;
-mod fastmath;
 pub mod gradcheck;
 mod gradients;
 pub mod higher;
 pub mod inspect;
-mod memory;
+mod kernels;
 pub mod node_check;
 mod ops;
-mod parallel;
 pub mod runtime;
 mod shape;
 mod tape;

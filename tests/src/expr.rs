@@ -1,20 +1,28 @@
 //! Random expression graphs over every op, with shared sub-expressions, reduced to a scalar.
 //!
+//! The elementwise ops (unary and binary) come from autograd's case table ([`table_ops`]), each
+//! with the value domain its cases declare, so that a newly registered op appears in random
+//! graphs with no edit here; the ops that change shapes or combine values across places are
+//! listed in [`NodeOp`].
+//!
 //! A [`Graph`] works on matrices of one shape `[rows, columns]`. Its inputs are three such
 //! matrices `x0, x1, x2`, a square matrix `w` (`[columns, columns]`) and a row `b` (`[columns]`).
 //! Each node applies one op to one or two earlier values, chosen anywhere before it, so a value
 //! often feeds several later nodes (fan-out) and the depth reaches 6. Ops that change the shape
 //! are combined with their inverse or with a broadcast so that every node is `[rows, columns]`
-//! again, and ops with a restricted domain are guarded (`log(a² + 0.5)`, `a / (b² + 0.5)`).
+//! again, and operands of ops with a restricted domain are brought into it (see
+//! [`into_domain`]: `log(a² + 0.5)`, `a / (b + 0.5·b/|b|)`).
 //! The output is the weighted sum of every node that no later node uses.
 
 use crate::custom::Softplus;
 use crate::probe::weighted_sum;
 use crate::values::moderate;
+use autograd::cases::{self, Domain, Family, OpCase};
 use autograd::{Tape, Tensor, Var};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// The most nodes a random graph has.
 pub const MAX_NODES: usize = 10;
@@ -25,11 +33,58 @@ pub const MAX_DEPTH: usize = 6;
 /// How many inputs have the working shape `[rows, columns]`.
 const MATRIX_INPUTS: usize = 3;
 
+/// Every unary and binary elementwise op of autograd's case table ([`cases::all`] of
+/// [`Family::Unary`] and [`Family::Binary`]), once per distinct function: an op whose cases
+/// apply it with several parameters (`powf`) appears once per parameter. A newly registered
+/// elementwise op appears here, and so in random graphs, with no edit to this crate.
+pub fn table_ops() -> &'static [OpCase] {
+    static TABLE: LazyLock<Vec<OpCase>> = LazyLock::new(|| {
+        let mut ops: Vec<OpCase> = Vec::new();
+        for case in cases::all() {
+            let listed = ops
+                .iter()
+                .any(|op| op.op == case.op && std::ptr::fn_addr_eq(op.apply, case.apply));
+            if case.family != Family::Other && !listed {
+                ops.push(case);
+            }
+        }
+        ops
+    });
+    &TABLE
+}
+
+/// An op of [`table_ops`], by position; its `Debug` form is the op's name and that position.
+#[derive(Clone, Copy, PartialEq)]
+pub struct TableOp(pub usize);
+
+impl TableOp {
+    /// The case the op was taken from.
+    pub fn case(self) -> &'static OpCase {
+        &table_ops()[self.0]
+    }
+
+    /// The first op of the table named `name`.
+    ///
+    /// # Panics
+    /// If the case table has no elementwise op of that name.
+    pub fn named(name: &str) -> TableOp {
+        let position = table_ops().iter().position(|op| op.op == name);
+        TableOp(position.unwrap_or_else(|| panic!("no elementwise op {name} in the case table")))
+    }
+}
+
+impl fmt::Debug for TableOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.case().op, self.0)
+    }
+}
+
 /// One node's op; `a` is its first operand and `b` its second.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum NodeOp {
-    /// `−a`
-    Neg,
+    /// An elementwise op of the case table on `a` (unary) or `a` and `b` (binary), each
+    /// operand first brought into the domain its cases declare (see [`into_domain`]).
+    Table(TableOp),
     /// `a + c`
     AddScalar(f64),
     /// `c − a`
@@ -38,24 +93,8 @@ pub enum NodeOp {
     MulScalar(f64),
     /// `a / c`
     DivScalar(f64),
-    /// `a²`
-    Square,
-    /// `√(a² + 0.25)`
-    Sqrt,
     /// `(a² + 0.5)^p`
     Powf(f64),
-    /// `exp(a)`
-    Exp,
-    /// `log(a² + 0.5)`
-    Log,
-    /// `|a|`
-    Abs,
-    /// `tanh(a)`
-    Tanh,
-    /// `σ(a)`
-    Sigmoid,
-    /// `relu(a)`
-    Relu,
     /// `softplus(a)`, a custom op
     Softplus,
     /// `softmax(a)` along an axis
@@ -68,14 +107,6 @@ pub enum NodeOp {
     MatMulWeights,
     /// `a + b_input`, the row input broadcast over the rows
     AddBias,
-    /// `a + b`
-    Add,
-    /// `a − b`
-    Sub,
-    /// `a ⊙ b`
-    Mul,
-    /// `a / (b² + 0.5)`
-    Div,
     /// `a · bᵀ · a / (rows · columns)`
     Gram,
     /// `a ⊙ sum_axis(b, 1, keepdim)`
@@ -100,74 +131,80 @@ pub enum NodeOp {
     MulPicked,
 }
 
-/// How many kinds of [`NodeOp`] there are.
-const KINDS: usize = 35;
+/// How many kinds of [`NodeOp`] other than [`NodeOp::Table`] there are.
+const OWN_KINDS: usize = 22;
+
+/// How many kinds of [`NodeOp`] there are: this crate's own and one per op of [`table_ops`].
+fn kinds() -> usize {
+    OWN_KINDS + table_ops().len()
+}
 
 impl NodeOp {
-    /// The op of kind `kind` (mod [`KINDS`]), its constant taken from `number` in `[-1, 1)` and
+    /// The op of kind `kind` (mod [`kinds`]), its constant taken from `number` in `[-1, 1)` and
     /// its axis or offset from `choice`.
     fn decode(kind: usize, number: f64, choice: usize, columns: usize) -> NodeOp {
         let axis = choice % 2;
         let away_from_zero = number.signum() * (0.5 + 1.5 * number.abs());
-        match kind % KINDS {
-            0 => NodeOp::Neg,
-            1 => NodeOp::AddScalar(number),
-            2 => NodeOp::ScalarMinus(number),
-            3 => NodeOp::MulScalar(1.5 * number),
-            4 => NodeOp::DivScalar(away_from_zero),
-            5 => NodeOp::Square,
-            6 => NodeOp::Sqrt,
-            7 => NodeOp::Powf(1.5 * number),
-            8 => NodeOp::Exp,
-            9 => NodeOp::Log,
-            10 => NodeOp::Abs,
-            11 => NodeOp::Tanh,
-            12 => NodeOp::Sigmoid,
-            13 => NodeOp::Relu,
-            14 => NodeOp::Softplus,
-            15 => NodeOp::Softmax(axis),
-            16 => NodeOp::LogSoftmax(axis),
-            17 => NodeOp::ReshapeTranspose,
-            18 => NodeOp::MatMulWeights,
-            19 => NodeOp::AddBias,
-            20 => NodeOp::Add,
-            21 => NodeOp::Sub,
-            22 => NodeOp::Mul,
-            23 => NodeOp::Div,
-            24 => NodeOp::Gram,
-            25 => NodeOp::MulRowSums,
-            26 => NodeOp::MulColumnMeans,
-            27 => NodeOp::SubMax(axis),
-            28 => NodeOp::SubLogSumExp(axis),
-            29 => NodeOp::MulMean,
-            30 => NodeOp::AddSumTo,
-            31 => NodeOp::ConcatSlice(choice % (columns + 1)),
-            32 => NodeOp::StackSum,
-            33 => NodeOp::AddPickScatter,
-            _ => NodeOp::MulPicked,
+        match kind % kinds() {
+            0 => NodeOp::AddScalar(number),
+            1 => NodeOp::ScalarMinus(number),
+            2 => NodeOp::MulScalar(1.5 * number),
+            3 => NodeOp::DivScalar(away_from_zero),
+            4 => NodeOp::Powf(1.5 * number),
+            5 => NodeOp::Softplus,
+            6 => NodeOp::Softmax(axis),
+            7 => NodeOp::LogSoftmax(axis),
+            8 => NodeOp::ReshapeTranspose,
+            9 => NodeOp::MatMulWeights,
+            10 => NodeOp::AddBias,
+            11 => NodeOp::Gram,
+            12 => NodeOp::MulRowSums,
+            13 => NodeOp::MulColumnMeans,
+            14 => NodeOp::SubMax(axis),
+            15 => NodeOp::SubLogSumExp(axis),
+            16 => NodeOp::MulMean,
+            17 => NodeOp::AddSumTo,
+            18 => NodeOp::ConcatSlice(choice % (columns + 1)),
+            19 => NodeOp::StackSum,
+            20 => NodeOp::AddPickScatter,
+            21 => NodeOp::MulPicked,
+            table => NodeOp::Table(TableOp(table - OWN_KINDS)),
         }
     }
 
     /// Whether the op takes a second operand.
     fn is_binary(self) -> bool {
-        matches!(
-            self,
-            NodeOp::Add
-                | NodeOp::Sub
-                | NodeOp::Mul
-                | NodeOp::Div
-                | NodeOp::Gram
-                | NodeOp::MulRowSums
-                | NodeOp::MulColumnMeans
-                | NodeOp::SubMax(_)
-                | NodeOp::SubLogSumExp(_)
-                | NodeOp::MulMean
-                | NodeOp::AddSumTo
-                | NodeOp::ConcatSlice(_)
-                | NodeOp::StackSum
-                | NodeOp::AddPickScatter
-                | NodeOp::MulPicked
-        )
+        match self {
+            NodeOp::Table(op) => op.case().family == Family::Binary,
+            _ => matches!(
+                self,
+                NodeOp::Gram
+                    | NodeOp::MulRowSums
+                    | NodeOp::MulColumnMeans
+                    | NodeOp::SubMax(_)
+                    | NodeOp::SubLogSumExp(_)
+                    | NodeOp::MulMean
+                    | NodeOp::AddSumTo
+                    | NodeOp::ConcatSlice(_)
+                    | NodeOp::StackSum
+                    | NodeOp::AddPickScatter
+                    | NodeOp::MulPicked
+            ),
+        }
+    }
+}
+
+/// `x` brought into `domain` where it may not lie: for positive values `x² + 0.5`; for values
+/// away from zero `x + 0.5·x/|x|` (at least half a unit from zero, of the sign of `x`; smooth
+/// except at 0, so `x` is recorded as a kink); otherwise `x` itself.
+pub fn into_domain<'t>(x: Var<'t>, domain: Domain, health: &mut Health) -> Var<'t> {
+    match domain {
+        Domain::Normal | Domain::Distinct => x,
+        Domain::Positive => x.square() + 0.5,
+        Domain::AwayFromZero => {
+            health.kink(x);
+            x + x / x.abs() * 0.5
+        }
     }
 }
 
@@ -199,8 +236,9 @@ pub struct Graph {
 /// What one evaluation saw: how close values came to a kink or a tie, and how large they grew.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Health {
-    /// The smallest `|a|` fed to `abs` or `relu`, and the smallest gap between the largest two
-    /// entries of a lane fed to `max_axis`.
+    /// The smallest `|a|` of an operand that must keep away from zero (fed to `abs`, `relu`,
+    /// a divisor; see [`into_domain`]), and the smallest gap between the largest two entries of
+    /// a lane fed to `max_axis`.
     pub kink_margin: f64,
     /// The largest magnitude of any node's value.
     pub largest_value: f64,
@@ -338,36 +376,26 @@ impl Graph {
     ) -> Var<'t> {
         let (rows, columns) = (self.rows, self.columns);
         match op {
-            NodeOp::Neg => -a,
+            NodeOp::Table(op) => {
+                let case = op.case();
+                let operands: Vec<Var<'t>> = [a, b]
+                    .into_iter()
+                    .zip(&case.inputs)
+                    .map(|(x, input)| into_domain(x, input.domain, health))
+                    .collect();
+                (case.apply)(&operands)
+            }
             NodeOp::AddScalar(c) => a + c,
             NodeOp::ScalarMinus(c) => c - a,
             NodeOp::MulScalar(c) => c * a,
             NodeOp::DivScalar(c) => a / c,
-            NodeOp::Square => a.square(),
-            NodeOp::Sqrt => (a.square() + 0.25).sqrt(),
             NodeOp::Powf(p) => (a.square() + 0.5).powf(p),
-            NodeOp::Exp => a.exp(),
-            NodeOp::Log => (a.square() + 0.5).log(),
-            NodeOp::Abs => {
-                health.kink(a);
-                a.abs()
-            }
-            NodeOp::Tanh => a.tanh(),
-            NodeOp::Sigmoid => a.sigmoid(),
-            NodeOp::Relu => {
-                health.kink(a);
-                a.relu()
-            }
             NodeOp::Softplus => Softplus::exact().apply(a),
             NodeOp::Softmax(axis) => a.softmax(axis),
             NodeOp::LogSoftmax(axis) => a.log_softmax(axis),
             NodeOp::ReshapeTranspose => a.reshape([columns, rows]).transpose(),
             NodeOp::MatMulWeights => a.matmul(inputs[MATRIX_INPUTS]),
             NodeOp::AddBias => a + inputs[MATRIX_INPUTS + 1],
-            NodeOp::Add => a + b,
-            NodeOp::Sub => a - b,
-            NodeOp::Mul => a * b,
-            NodeOp::Div => a / (b.square() + 0.5),
             NodeOp::Gram => a.matmul(b.transpose()).matmul(a) * (1.0 / (rows * columns) as f64),
             NodeOp::MulRowSums => a * b.sum_axis(1, true),
             NodeOp::MulColumnMeans => a * b.mean_axis(0, false),
@@ -418,7 +446,7 @@ type RawNode = (usize, f64, usize, u32, u32);
 
 fn raw_node() -> impl Strategy<Value = RawNode> {
     (
-        0..KINDS,
+        0..kinds(),
         -1.0..1.0f64,
         0..8usize,
         any::<u32>(),

@@ -51,6 +51,6 @@ impl Primitive for SumSquares {
     }
 
     fn cases() -> Vec<OpCase> {
-        cases::elementwise(Self::NAME, Domain::Normal, |v| v[0].sum_squares())
+        cases::every_rank(Self::NAME, Domain::Normal, |v| v[0].sum_squares())
     }
 }

@@ -1,7 +1,7 @@
 //! The activations a hidden layer can apply: the enum, its names, and the in-place kernels of the
 //! three that a dense layer fuses into its product.
 
-use crate::fastmath;
+use crate::kernels::fastmath;
 use std::fmt;
 use std::str::FromStr;
 
@@ -93,13 +93,24 @@ impl Activation {
     /// For an activation that is not [fused](Activation::is_fused): those are never handed to a
     /// kernel.
     pub(crate) fn apply_in_place(self, values: &mut [f64]) {
+        self.in_place()(values)
+    }
+
+    /// The fused kernel [`apply_in_place`](Self::apply_in_place) runs, as a function a product
+    /// applies to its finished cells.
+    pub(crate) fn in_place(self) -> fn(&mut [f64]) {
         match self {
-            Activation::Tanh => fastmath::tanh_in_place(values),
-            Activation::Relu => values.iter_mut().for_each(|z| *z = relu(*z)),
-            Activation::Sigmoid => fastmath::sigmoid_in_place(values),
+            Activation::Tanh => fastmath::tanh_in_place,
+            Activation::Relu => relu_in_place,
+            Activation::Sigmoid => fastmath::sigmoid_in_place,
             composed => unreachable!("{composed} has no fused kernel; it is composed from ops"),
         }
     }
+}
+
+/// [`relu`] in place.
+fn relu_in_place(values: &mut [f64]) {
+    values.iter_mut().for_each(|z| *z = relu(*z))
 }
 
 /// `max(z, 0)`, with `0` for `z = 0`, `−0` and NaN: the number both the `relu` op and a dense

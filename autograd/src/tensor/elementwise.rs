@@ -1,9 +1,9 @@
 //! Elementwise kernels on tensors: maps, broadcasting zips, and broadcasting's inverse (`sum_to`).
 
 use super::Tensor;
-use super::lanes::{RUNTIME_WIDTH, by_lane_width, lane_width};
-use super::storage;
-use crate::parallel::{self, for_row_blocks};
+use crate::kernels::lanes::{RUNTIME_WIDTH, by_lane_width, lane_width};
+use crate::kernels::parallel::{self, for_row_blocks};
+use crate::kernels::storage;
 use crate::shape::{MAX_RANK, Shape};
 use std::mem::MaybeUninit;
 
@@ -11,12 +11,16 @@ impl Tensor {
     /// A tensor of the same shape with `f` applied to every element (split across threads
     /// when the tensor is large).
     pub fn map(&self, f: impl Fn(f64) -> f64 + Sync) -> Tensor {
-        let data = fill_in_blocks(self.len(), |first, cells| {
-            let inputs = &self.data[first..first + cells.len()];
-            for (cell, &x) in cells.iter_mut().zip(inputs) {
-                cell.write(f(x));
-            }
-        });
+        // SAFETY: the blocks lie inside `0..len`, so `inputs` is as long as `cells`, and the
+        // loop writes one cell per input.
+        let data = unsafe {
+            fill_in_blocks(self.len(), |first, cells| {
+                let inputs = &self.data[first..first + cells.len()];
+                for (cell, &x) in cells.iter_mut().zip(inputs) {
+                    cell.write(f(x));
+                }
+            })
+        };
         Tensor {
             shape: self.shape,
             data,
@@ -37,13 +41,17 @@ impl Tensor {
     #[track_caller]
     pub fn zip_map(&self, other: &Tensor, f: impl Fn(f64, f64) -> f64 + Sync) -> Tensor {
         if self.shape == other.shape {
-            let data = fill_in_blocks(self.len(), |first, cells| {
-                let a = &self.data[first..first + cells.len()];
-                let b = &other.data[first..first + cells.len()];
-                for ((cell, &x), &y) in cells.iter_mut().zip(a).zip(b) {
-                    cell.write(f(x, y));
-                }
-            });
+            // SAFETY: the blocks lie inside `0..len`, the length of both operands (one shape),
+            // so `a` and `b` are as long as `cells`, and the loop writes one cell per pair.
+            let data = unsafe {
+                fill_in_blocks(self.len(), |first, cells| {
+                    let a = &self.data[first..first + cells.len()];
+                    let b = &other.data[first..first + cells.len()];
+                    for ((cell, &x), &y) in cells.iter_mut().zip(a).zip(b) {
+                        cell.write(f(x, y));
+                    }
+                })
+            };
             return Tensor {
                 shape: self.shape,
                 data,
@@ -243,11 +251,17 @@ impl Tensor {
 
 /// A vector of `len` elements, each written by `fill(first, cells)`, called on consecutive
 /// blocks of cells starting at element `first` (one block per thread when `len` is large).
-/// `fill` must write every cell of its block.
-fn fill_in_blocks(len: usize, fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sync) -> Vec<f64> {
+///
+/// # Safety
+/// `fill` must write every cell of the block it is given.
+unsafe fn fill_in_blocks(
+    len: usize,
+    fill: impl Fn(usize, &mut [MaybeUninit<f64>]) + Sync,
+) -> Vec<f64> {
     let mut data = storage::with_capacity(len);
     for_row_blocks(&mut data.spare_capacity_mut()[..len], 1, len, fill);
-    // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block.
+    // SAFETY: the blocks tile the `len` cells and `fill` writes every cell of its block (the
+    // caller's promise).
     unsafe { data.set_len(len) };
     data
 }

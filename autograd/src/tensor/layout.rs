@@ -1,7 +1,7 @@
 //! Joining tensors along an axis and cutting ranges out of them.
 
 use super::Tensor;
-use super::storage;
+use crate::kernels::storage;
 
 impl Tensor {
     /// The tensors joined along `axis` (numpy's `concatenate`).

@@ -1,10 +1,10 @@
 //! Matrix products and transposition of rank-2 tensors.
 
-use super::gemm;
-use super::lanes::{RUNTIME_WIDTH, by_lane_width};
-use super::storage::{self, assume_written};
 use super::{Activation, Tensor};
-use crate::parallel::for_row_blocks;
+use crate::kernels::gemm::{self, StridedMatrix};
+use crate::kernels::lanes::{RUNTIME_WIDTH, by_lane_width};
+use crate::kernels::parallel::for_row_blocks;
+use crate::kernels::storage::{self, assume_written};
 use std::mem::MaybeUninit;
 
 /// Below this many multiply-adds a plain triple loop beats the packing cost of a blocked GEMM.
@@ -55,8 +55,12 @@ const ACTIVATION_CHUNK: usize = 4096;
 
 /// Runs `rows(first_row, cells)` over `block` (whole rows of `n` values, the first being row
 /// `first_row` of the output) a chunk of rows at a time, applying `activation` to each chunk
-/// once `rows` has written it. `rows` must write every cell it is given.
-fn activated_in_chunks(
+/// once `rows` has written it.
+///
+/// # Safety
+/// With an activation, `rows` must write every cell it is given (the activation then reads
+/// them as numbers).
+unsafe fn activated_in_chunks(
     block: &mut [MaybeUninit<f64>],
     n: usize,
     first_row: usize,
@@ -70,7 +74,7 @@ fn activated_in_chunks(
     let chunk_rows = (ACTIVATION_CHUNK / n.max(1)).max(1);
     for (index, chunk) in block.chunks_mut(chunk_rows * n).enumerate() {
         rows(first_row + index * chunk_rows, chunk);
-        // SAFETY: `rows` wrote every cell of the chunk.
+        // SAFETY: `rows` wrote every cell of the chunk (the caller's promise).
         activation.apply_in_place(unsafe { assume_written(chunk) });
     }
 }
@@ -177,18 +181,22 @@ impl Tensor {
             self.shape,
             other.shape
         );
-        let a = StridedMatrix::new(self, layout_a);
-        let b = StridedMatrix::new(other, layout_b);
+        let a = strided(self, layout_a);
+        let b = strided(other, layout_b);
         assert_eq!(
-            a.cols, b.rows,
+            a.cols(),
+            b.rows(),
             "{op}: {} · {}: inner dimensions {} and {} differ",
-            self.shape, other.shape, a.cols, b.rows
+            self.shape,
+            other.shape,
+            a.cols(),
+            b.rows()
         );
         assert!(
             epilogue.is_none() || layout_a == Layout::AsIs,
             "{op}: a bias or activation needs the input as stored"
         );
-        let (m, k, n) = (a.rows, a.cols, b.cols);
+        let (m, k, n) = (a.rows(), a.cols(), b.cols());
         // Every path below writes each output element, so the storage starts uninitialised
         // (on a large layer, zeroing it first would be one more pass over memory).
         let mut out = storage::with_capacity(m * n);
@@ -198,13 +206,26 @@ impl Tensor {
         } else {
             // The GEMM adds the product to the bias rows, or writes it without reading the
             // uninitialised cells. (The rows are written on the threads the GEMM uses.)
-            if let Some(bias) = epilogue.bias {
-                for_row_blocks(cells, n, m * n, |_, rows| {
-                    rows.chunks_exact_mut(n)
-                        .for_each(|row| write_row(row, bias))
-                });
-            }
-            gemm::product(&a, &b, cells, epilogue.bias.is_some(), epilogue.activation);
+            let output = match epilogue.bias {
+                Some(bias) => {
+                    assert_eq!(
+                        bias.len(),
+                        n,
+                        "{op}: a bias of {} values for {n} columns",
+                        bias.len()
+                    );
+                    for_row_blocks(cells, n, m * n, |_, rows| {
+                        rows.chunks_exact_mut(n)
+                            .for_each(|row| write_row(row, bias))
+                    });
+                    // SAFETY: `bias` holds `n` values (asserted above), so each of the `m` rows
+                    // of `n` cells was written just above.
+                    gemm::Output::AddTo(unsafe { assume_written(cells) })
+                }
+                None => gemm::Output::Fresh(cells),
+            };
+            let activation = epilogue.activation.map(Activation::in_place);
+            gemm::product(&a, &b, output, activation);
         }
         // SAFETY: the plain loops and the GEMM each wrote all `m·n` elements.
         unsafe { out.set_len(m * n) };
@@ -236,34 +257,12 @@ impl Tensor {
     }
 }
 
-/// A rank-2 tensor's data read with row and column strides, so that a transpose costs nothing.
-pub(super) struct StridedMatrix<'a> {
-    pub(super) data: &'a [f64],
-    pub(super) rows: usize,
-    pub(super) cols: usize,
-    pub(super) row_stride: usize,
-    pub(super) col_stride: usize,
-}
-
-impl<'a> StridedMatrix<'a> {
-    pub(super) fn new(tensor: &'a Tensor, layout: Layout) -> StridedMatrix<'a> {
-        let (rows, cols) = (tensor.dims()[0], tensor.dims()[1]);
-        match layout {
-            Layout::AsIs => StridedMatrix {
-                data: tensor.data(),
-                rows,
-                cols,
-                row_stride: cols,
-                col_stride: 1,
-            },
-            Layout::Transposed => StridedMatrix {
-                data: tensor.data(),
-                rows: cols,
-                cols: rows,
-                row_stride: 1,
-                col_stride: cols,
-            },
-        }
+/// A rank-2 tensor read as stored or transposed, as the GEMM takes its operands.
+fn strided(tensor: &Tensor, layout: Layout) -> StridedMatrix<'_> {
+    let stored = StridedMatrix::row_major(tensor.data(), [tensor.dims()[0], tensor.dims()[1]]);
+    match layout {
+        Layout::AsIs => stored,
+        Layout::Transposed => stored.transposed(),
     }
 }
 
@@ -285,16 +284,28 @@ fn plain_product(
         return;
     }
     let Epilogue { bias, activation } = epilogue;
+    if let Some(bias) = bias {
+        assert_eq!(
+            bias.len(),
+            n,
+            "plain_product: a bias of {} values for {n} columns",
+            bias.len()
+        );
+    }
     if k == 0 {
         // An empty sum: each row is the bias alone, or zero.
-        activated_in_chunks(out, n, 0, activation, |_, rows| {
-            for row in rows.chunks_exact_mut(n) {
-                match bias {
-                    Some(bias) => write_row(row, bias),
-                    None => row.iter_mut().for_each(|cell| _ = cell.write(0.0)),
+        // SAFETY: the chunks are whole rows of `n` cells, and each row is written whole: by
+        // `write_row` from a bias of `n` values (asserted above), or with zeros.
+        unsafe {
+            activated_in_chunks(out, n, 0, activation, |_, rows| {
+                for row in rows.chunks_exact_mut(n) {
+                    match bias {
+                        Some(bias) => write_row(row, bias),
+                        None => row.iter_mut().for_each(|cell| _ = cell.write(0.0)),
+                    }
                 }
-            }
-        });
+            })
+        };
         return;
     }
     let shape = [m, k, n];
@@ -311,17 +322,22 @@ fn plain_product(
             }
         };
         for_row_blocks(out, n, m * k * n, |first_row, block| {
-            activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
-                let rows = &a[first_row * k..];
-                for (out_row, a_row) in chunk.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
-                    for (j, (cell, column)) in
-                        out_row.iter_mut().zip(columns.chunks_exact(k)).enumerate()
-                    {
-                        let bias = bias.map_or(0.0, |bias| bias[j]);
-                        cell.write(dot(a_row, column) + bias);
+            // SAFETY: each chunk is whole rows of `n` cells, rows of the output whose rows of
+            // `a` (`k` values each) exist; each cell of a row is written, one per column of
+            // `b`, of which `columns` holds `n`.
+            unsafe {
+                activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
+                    let rows = &a[first_row * k..];
+                    for (out_row, a_row) in chunk.chunks_exact_mut(n).zip(rows.chunks_exact(k)) {
+                        for (j, (cell, column)) in
+                            out_row.iter_mut().zip(columns.chunks_exact(k)).enumerate()
+                        {
+                            let bias = bias.map_or(0.0, |bias| bias[j]);
+                            cell.write(dot(a_row, column) + bias);
+                        }
                     }
-                }
-            });
+                })
+            };
         });
         return;
     }
@@ -337,10 +353,14 @@ fn plain_product(
     // unrolled for their exact width.
     match layout_a {
         Layout::AsIs => for_row_blocks(out, n, m * k * n, |first_row, block| {
-            activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
-                let a = &a[first_row * k..];
-                by_lane_width!(n, rows_times_rows(a, b, bias, chunk, shape))
-            })
+            // SAFETY: each chunk is whole rows of `n` cells, rows of the output whose rows of
+            // `a` exist, and `rows_times_rows` writes every cell of each such row.
+            unsafe {
+                activated_in_chunks(block, n, first_row, activation, |first_row, chunk| {
+                    let a = &a[first_row * k..];
+                    by_lane_width!(n, rows_times_rows(a, b, bias, chunk, shape))
+                })
+            }
         }),
         Layout::Transposed => by_lane_width!(n, columns_times_rows(a, b, out, shape)),
     }

@@ -3,14 +3,11 @@
 mod activation;
 mod display;
 mod elementwise;
-pub(crate) mod gemm;
-mod lanes;
 mod layout;
 mod linalg;
 mod random;
 mod reduce;
 mod softmax;
-pub(crate) mod storage;
 mod transcendental;
 
 pub(crate) use activation::relu;
@@ -19,6 +16,7 @@ pub(crate) use elementwise::sums_columns_as_sum_to;
 pub use linalg::Layout;
 pub(crate) use linalg::is_bias_row;
 
+use crate::kernels::storage;
 use crate::shape::Shape;
 use std::ops::{Index, IndexMut};
 

@@ -1,7 +1,7 @@
 //! Reductions along an axis (sum, max, argmax), and picking one element per row.
 
 use super::Tensor;
-use super::storage;
+use crate::kernels::storage;
 
 /// The maximum of a lane, NaN if it holds one, −∞ if it is empty.
 #[inline(always)]

@@ -2,11 +2,10 @@
 //! cross-entropy, all shifted by each lane's maximum so that large logits do not overflow.
 
 use super::Tensor;
-use super::lanes::{by_lane_width, lane_width};
 use super::reduce::lane_max;
-use super::storage;
-use super::transcendental::map_vec;
-use crate::fastmath;
+use crate::kernels::fastmath::{Vectorised, mapped};
+use crate::kernels::lanes::{by_lane_width, lane_width};
+use crate::kernels::storage;
 use std::mem::MaybeUninit;
 
 /// The lanes along the last axis, shifted for stability, with their exponentials and totals.
@@ -44,7 +43,7 @@ fn shifted_lanes<const WIDTH: usize>(data: &[f64], len: usize) -> LastAxisLanes 
     }
     // SAFETY: the lanes tile `data`, so every one of its `data.len()` elements was written.
     unsafe { shifted.set_len(data.len()) };
-    let exps = map_vec(&shifted, fastmath::exp_slice);
+    let exps = mapped(&shifted, Vectorised::Exp);
     let mut totals = storage::with_capacity(exps.len() / len);
     totals.extend(exps.chunks_exact(len).map(|lane| lane.iter().sum::<f64>()));
     LastAxisLanes {
@@ -126,7 +125,7 @@ impl Tensor {
     pub fn log_softmax_axis(&self, axis: usize) -> Tensor {
         // (x − m) − log Σ exp(x − m): subtracting the shift first keeps small differences exact.
         if let Some(mut lanes) = self.last_axis_lanes("log_softmax", axis) {
-            let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
+            let log_totals = mapped(&lanes.totals, Vectorised::Ln);
             let mut shifted = std::mem::take(&mut lanes.shifted);
             for (lane, log_total) in shifted.chunks_exact_mut(lanes.len).zip(&log_totals) {
                 lane.iter_mut().for_each(|d| *d -= log_total);
@@ -192,7 +191,7 @@ impl Tensor {
             // No columns, hence no rows (every label would be out of range).
             return (Tensor::zeros([rows]), self.clone());
         };
-        let log_totals = map_vec(&lanes.totals, fastmath::ln_slice);
+        let log_totals = mapped(&lanes.totals, Vectorised::Ln);
         // −((x − m) − log Σ) is (log Σ − (x − m)) exactly: IEEE subtraction is antisymmetric.
         let mut losses = storage::with_capacity(rows);
         losses.extend(
@@ -249,7 +248,7 @@ impl Tensor {
             let total = grad.sum_axis(axis, true);
             return grad.zip_map(&self.exp().zip_map(&total, |p, t| p * t), |g, pt| g - pt);
         }
-        let mut slopes = map_vec(&self.data, fastmath::exp_slice);
+        let mut slopes = mapped(&self.data, Vectorised::Exp);
         let lanes = slopes
             .chunks_exact_mut(len)
             .zip(grad.data.chunks_exact(len));

@@ -17,3 +17,26 @@ proptest! {
             .map_err(|failure| TestCaseError::fail(format!("{failure}\n{graph:?}")))?;
     }
 }
+
+/// The random graphs' elementwise ops are the case table's: every op of the unary and binary
+/// families is among them (sin and cos, which no list here names, included), and nothing else.
+#[test]
+fn random_graphs_draw_every_elementwise_op_of_the_case_table() {
+    use autograd::cases::{self, Family};
+    use std::collections::BTreeSet;
+    let drawn: BTreeSet<&str> = tests::expr::table_ops().iter().map(|op| op.op).collect();
+    let table: BTreeSet<&str> = cases::all()
+        .iter()
+        .filter(|case| case.family != Family::Other)
+        .map(|case| case.op)
+        .collect();
+    assert_eq!(drawn, table);
+    for name in ["sin", "cos", "tanh", "relu", "div", "tanh_backward"] {
+        assert!(drawn.contains(name), "{name} is not drawn");
+    }
+    let powf = tests::expr::table_ops()
+        .iter()
+        .filter(|op| op.op == "powf")
+        .count();
+    assert_eq!(powf, 3, "powf's three cases (exponents 2.5, 3 and -0.5)");
+}

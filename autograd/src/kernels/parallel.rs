@@ -1,6 +1,6 @@
 //! Splitting large kernels across the machine's cores, on rayon's pool of threads.
 
-use crate::tensor::storage;
+use super::storage;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
@@ -28,7 +28,7 @@ pub fn enlist_this_thread_for_kernels() -> bool {
 
 /// How many threads large kernels use: those of rayon's pool (one per core by default), which
 /// is started once and kept, so that a kernel neither spawns threads nor allocates to use them.
-pub(crate) fn threads() -> usize {
+fn threads() -> usize {
     rayon::current_num_threads()
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn for_row_blocks<T: Send>(
 
 /// Runs `work(input_block, output_block)` over matching blocks of two slices of one length, one
 /// block per thread when the slices are long.
-pub(crate) fn for_blocks<T: Send>(
+pub(super) fn for_blocks<T: Send>(
     input: &[f64],
     output: &mut [T],
     work: impl Fn(&[f64], &mut [T]) + Sync,
@@ -181,4 +181,119 @@ pub(crate) fn for_ranges(count: usize, cost: usize, work: impl Fn(Range<usize>) 
         parts,
         &|range, _, _| work(range),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::reference;
+
+    /// Runs `check` on a pool of three threads (so that work is split on any machine) and on
+    /// the machine's own.
+    fn on_three_threads_and_the_default(check: impl Fn() + Send + Sync) {
+        let three = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        three.install(&check);
+        check();
+    }
+
+    /// Row counts that make the work just below, at and above the splitting threshold for rows
+    /// of `width`, and a single row.
+    fn awkward_rows(width: usize) -> [usize; 5] {
+        let at = PARALLEL_THRESHOLD.div_ceil(width);
+        [1, 7, at - 1, at, at + 1]
+    }
+
+    #[test]
+    fn row_blocks_cover_every_row_once_at_its_own_index() {
+        on_three_threads_and_the_default(|| {
+            for width in [1, 3, 8] {
+                for rows in awkward_rows(width) {
+                    let mut output = vec![usize::MAX; rows * width];
+                    for_row_blocks(&mut output, width, rows * width, |first_row, block| {
+                        for (i, cell) in block.iter_mut().enumerate() {
+                            assert_eq!(*cell, usize::MAX, "a cell given twice");
+                            *cell = first_row * width + i;
+                        }
+                    });
+                    let expected: Vec<usize> = (0..rows * width).collect();
+                    assert!(output == expected, "{rows} rows of {width}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn ranges_cover_every_index_once() {
+        on_three_threads_and_the_default(|| {
+            for count in [0, 1, 2, 3, 7, 100] {
+                let seen = std::sync::Mutex::new(vec![0; count]);
+                for_ranges(count, PARALLEL_THRESHOLD, |range| {
+                    let mut seen = seen.lock().unwrap();
+                    range.for_each(|i| seen[i] += 1);
+                });
+                assert_eq!(seen.into_inner().unwrap(), vec![1; count], "{count} items");
+            }
+        });
+    }
+
+    /// Column sums split across threads equal the reference's on values whose sums are exact
+    /// (small integers), whatever the split.
+    #[test]
+    fn column_sums_in_blocks_match_the_reference() {
+        on_three_threads_and_the_default(|| {
+            for width in [1, 2, 3, 5, 8] {
+                for rows in awkward_rows(width) {
+                    let values: Vec<f64> =
+                        (0..rows * width).map(|i| (i % 13) as f64 - 6.0).collect();
+                    let mut sums = vec![0.0; width];
+                    sum_row_blocks(&values, &mut sums, |rows, out| {
+                        for (i, value) in rows.iter().enumerate() {
+                            out[i % out.len()] += value;
+                        }
+                    });
+                    let expected = reference::column_sums(&values, width);
+                    let difference = reference::first_difference(&sums, &expected);
+                    assert_eq!(difference, None, "{rows} rows of {width}");
+                }
+            }
+        });
+    }
+
+    /// A kernel that sums as it writes gets, bit for bit, the sums that `sum_row_blocks` gives
+    /// on what it wrote, on values whose sums do round.
+    #[test]
+    fn sums_taken_while_writing_equal_the_sums_of_what_was_written() {
+        let value = |i: usize| (i as f64 * 0.377).sin() * 1e3;
+        fn add_rows(rows: &[f64], out: &mut [f64]) {
+            for row in rows.chunks_exact(out.len()) {
+                for (sum, value) in out.iter_mut().zip(row) {
+                    *sum += value;
+                }
+            }
+        }
+        on_three_threads_and_the_default(|| {
+            for width in [1, 3, 8] {
+                for rows in awkward_rows(width) {
+                    let mut cells = vec![MaybeUninit::uninit(); rows * width];
+                    let mut sums = vec![0.0; width];
+                    for_row_blocks_summing(&mut cells, &mut sums, |first_row, block, partial| {
+                        for (i, cell) in block.iter_mut().enumerate() {
+                            let written = value(first_row * width + i);
+                            cell.write(written);
+                            partial[i % width] += written;
+                        }
+                    });
+                    // SAFETY: the blocks tile the cells, and the kernel wrote each of its own.
+                    let written = unsafe { storage::assume_written(&mut cells) };
+                    let mut expected = vec![0.0; width];
+                    sum_row_blocks(written, &mut expected, add_rows);
+                    let difference = reference::first_difference(&sums, &expected);
+                    assert_eq!(difference, None, "{rows} rows of {width}");
+                }
+            }
+        });
+    }
 }

@@ -92,7 +92,7 @@ pub(crate) fn recycle(mut buffer: Vec<f64>) {
 }
 
 /// Frees every buffer this thread's pool keeps; returns how many bytes they held.
-pub(crate) fn release() -> usize {
+pub(super) fn release() -> usize {
     POOL.try_with(|pool| {
         let mut pool = pool.borrow_mut();
         let bytes = pool.bytes;
@@ -127,6 +127,26 @@ mod tests {
         let again = with_capacity(513);
         assert_eq!(again.as_ptr(), address, "the freed buffer was not reused");
         assert!(again.is_empty() && again.capacity() >= 513);
+    }
+
+    /// Lengths at and either side of each power of two up to 2¹⁶ (the edges of the capacity
+    /// classes), asked for twice (the second time from the pool), get room for every value,
+    /// and the pool's constructors fill exactly that length.
+    #[test]
+    fn every_length_gets_a_buffer_large_enough_fresh_or_recycled() {
+        let lengths = (0..=16).flat_map(|k| [(1usize << k) - 1, 1 << k, (1 << k) + 1]);
+        for len in lengths {
+            for _ in 0..2 {
+                let buffer = with_capacity(len);
+                assert!(buffer.is_empty() && buffer.capacity() >= len, "{len}");
+                recycle(buffer);
+            }
+            assert_eq!(filled(len, -0.5), vec![-0.5; len]);
+            assert_eq!(zeroed(len).len(), len);
+            let values: Vec<f64> = (0..len).map(|i| i as f64).collect();
+            assert_eq!(copied(&values), values);
+        }
+        release();
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Copying blocks of the operands into the panel order the micro-kernel streams through.
 
-use super::super::linalg::StridedMatrix;
+use super::StridedMatrix;
 use super::blocked::MR;
 
 /// Packs rows `first_row..first_row + rows` of `a`, inner steps `first_step..first_step + depth`,

@@ -1,14 +1,12 @@
 //! The blocked product: packed blocks of the operands, tiles of the output split across threads.
 
-use super::avx512;
+use super::avx512::{self, Avx512};
 use super::pack;
 use super::prefetch::Prefetch;
-use crate::parallel::for_ranges;
-use crate::tensor::Activation;
-use crate::tensor::linalg::StridedMatrix;
-use crate::tensor::storage;
+use super::{InPlace, Output, StridedMatrix};
+use crate::kernels::parallel::for_ranges;
+use crate::kernels::storage;
 use std::cell::RefCell;
-use std::mem::MaybeUninit;
 use std::ops::Range;
 
 /// Rows of a tile: each step of the micro-kernel broadcasts one value of `A` per row.
@@ -36,7 +34,7 @@ thread_local! {
 }
 
 /// Frees this thread's packing buffers; returns how many bytes they held.
-pub(crate) fn release_packed() -> usize {
+pub(super) fn release_packed() -> usize {
     PACKED
         .try_with(|packed| {
             let mut packed = packed.borrow_mut();
@@ -65,19 +63,21 @@ struct APanel<'a> {
 
 /// The output's cells, shared by the threads that each write their own tiles of it.
 #[derive(Clone, Copy)]
-struct Output(*mut f64);
+struct SharedCells(*mut f64);
 // SAFETY: the threads write disjoint tiles, and the product waits for all of them.
-unsafe impl Sync for Output {}
+unsafe impl Sync for SharedCells {}
 // SAFETY: as for `Sync`: the pointer is only a place to write each thread's own tiles.
-unsafe impl Send for Output {}
+unsafe impl Send for SharedCells {}
 
 /// One block of the product: inner steps `first_step..first_step + depth` and output columns
 /// `first_col..first_col + cols`, with the activation to apply to the finished tiles when it is
 /// the last block along the inner dimension.
 struct Block<'a> {
+    /// The CPU runs the micro-kernel.
+    cpu: Avx512,
     a: &'a StridedMatrix<'a>,
     b: &'a StridedMatrix<'a>,
-    output: Output,
+    output: SharedCells,
     first_step: usize,
     depth: usize,
     first_col: usize,
@@ -85,18 +85,24 @@ struct Block<'a> {
     /// Panels of `NR` columns (the last may be narrower) across the block: `cols / NR` rounded up.
     panels: usize,
     accumulate: bool,
-    activation: Option<Activation>,
+    activation: Option<InPlace>,
 }
 
-/// [`product`](super::product) by packed blocks and the AVX-512 micro-kernel.
+/// [`product`](super::product) by packed blocks and the AVX-512 micro-kernel, on a CPU that
+/// runs it (`cpu` proves it).
+///
+/// # Panics
+/// If the inner dimensions differ or the output does not hold `a.rows·b.cols` cells.
 pub(super) fn product(
+    cpu: Avx512,
     a: &StridedMatrix,
     b: &StridedMatrix,
-    c: &mut [MaybeUninit<f64>],
-    accumulate: bool,
-    activation: Option<Activation>,
+    c: Output,
+    activation: Option<InPlace>,
 ) {
+    super::check_dimensions(a, b, &c);
     let (m, k, n) = (a.rows, a.cols, b.cols);
+    let (c, accumulate) = c.into_cells();
     if m == 0 || n == 0 {
         return;
     }
@@ -105,12 +111,13 @@ pub(super) fn product(
             c.iter_mut().for_each(|cell| _ = cell.write(0.0));
         }
         if let Some(activation) = activation {
-            // SAFETY: every cell holds a number: the caller's, or the zero just written.
-            activation.apply_in_place(unsafe { storage::assume_written(c) });
+            // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), or the
+            // zero just written.
+            activation(unsafe { storage::assume_written(c) });
         }
         return;
     }
-    let output = Output(c.as_mut_ptr().cast::<f64>());
+    let output = SharedCells(c.as_mut_ptr().cast::<f64>());
     let row_panels = m.div_ceil(MR);
     for first_col in (0..n).step_by(NC) {
         let cols = NC.min(n - first_col);
@@ -123,6 +130,7 @@ pub(super) fn product(
                 for first_step in (0..k).step_by(KC) {
                     let depth = KC.min(k - first_step);
                     let block = Block {
+                        cpu,
                         a,
                         b,
                         output,
@@ -300,7 +308,7 @@ impl Block<'_> {
                 let first = self.output.cell(row * n + first_col);
                 std::slice::from_raw_parts_mut(first, last_col - first_col)
             };
-            activation.apply_in_place(cells);
+            activation(cells);
         }
     }
 
@@ -355,14 +363,13 @@ impl Block<'_> {
                 b.row_stride,
             ),
         };
-        let panels = avx512::Panels {
-            a: a.values.as_ptr(),
-            a_row: a.row_stride,
-            a_step: a.step_stride,
-            b: b_panel.as_ptr(),
-            b_step,
-            depth: self.depth,
-        };
+        let nv = cols.div_ceil(8);
+        let panels = avx512::Panels::new(
+            (a.values, [a.row_stride, a.step_stride]),
+            (b_panel, b_step),
+            self.depth,
+            nv,
+        );
         let tile = avx512::Tile {
             // SAFETY: the tile's first cell lies inside the `[m, n]` output.
             cells: unsafe { self.output.cell(first_row * n + col) },
@@ -371,17 +378,18 @@ impl Block<'_> {
             cols,
             accumulate: self.accumulate,
         };
-        // SAFETY: the CPU has AVX-512F (checked by the caller). The A panel holds `MR` values
-        // at each of `depth` steps (packed, or whole rows of A read in place). A packed B
-        // panel holds `depth` steps of `cols` rounded up to whole vectors; one read in place
-        // has `cols` (whole vectors) values at each of `depth` rows of B, each inside it. The
-        // tile's `rows × cols` cells lie inside the output, no other thread writes them, and
-        // they hold numbers when accumulating (written by the caller or by the block before).
+        // SAFETY: `self.cpu` proves that the CPU has AVX-512F. `Panels::new` took both panels
+        // from slices (an A panel with `MR` values at each of `depth` steps, packed or whole
+        // rows of A read in place; a B panel with `8·nv` values at each step: a packed panel
+        // rounded up to whole vectors, or `cols`, whole vectors, of a B read in place), and
+        // checks in debug builds that they reach that far. The tile's `rows × cols` cells
+        // (`cols ≤ 8·nv`) lie inside the output, no other thread writes them, and they hold
+        // numbers when accumulating (an `Output::AddTo`, or the sums of the block before).
         unsafe {
-            match cols.div_ceil(8) {
-                3 => avx512::multiply::<3>(&panels, &tile),
-                2 => avx512::multiply::<2>(&panels, &tile),
-                _ => avx512::multiply::<1>(&panels, &tile),
+            match nv {
+                3 => avx512::multiply::<3>(self.cpu, &panels, &tile),
+                2 => avx512::multiply::<2>(self.cpu, &panels, &tile),
+                _ => avx512::multiply::<1>(self.cpu, &panels, &tile),
             }
         }
     }
@@ -395,7 +403,7 @@ fn grown(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
     &mut buffer[..len]
 }
 
-impl Output {
+impl SharedCells {
     /// The cell `offset` elements into the output.
     ///
     /// # Safety

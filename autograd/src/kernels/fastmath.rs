@@ -6,13 +6,14 @@
 //! them, and otherwise fall back to the standard library's functions, so results on a processor
 //! without fused multiply-add are libm's.
 //!
-//! Slices longer than [`PARALLEL_THRESHOLD`](crate::parallel::PARALLEL_THRESHOLD) are split
+//! Slices longer than [`PARALLEL_THRESHOLD`](super::parallel::PARALLEL_THRESHOLD) are split
 //! across threads.
 //!
 //! Accuracy, measured against the standard library over millions of random arguments in
 //! `fastmath`'s tests: `exp` and `ln` within 2 ulp, `tanh` and `expm1` within 3 ulp.
 
-use crate::parallel::for_blocks;
+use super::parallel::for_blocks;
+use super::storage;
 use std::mem::MaybeUninit;
 
 /// log2(e).
@@ -24,16 +25,51 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// integer, in the low bits of the sum's mantissa.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;
 
+/// A function with a vectorised slice kernel here.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Vectorised {
+    /// `e^x`.
+    Exp,
+    /// `ln x`.
+    Ln,
+    /// `tanh x`.
+    Tanh,
+    /// `σ(x)`.
+    Sigmoid,
+}
+
+/// `function` applied to every value of `input`, into fresh storage that is not zeroed first
+/// (these tensors can hold millions of elements).
+pub(crate) fn mapped(input: &[f64], function: Vectorised) -> Vec<f64> {
+    let kernel = match function {
+        Vectorised::Exp => exp_slice,
+        Vectorised::Ln => ln_slice,
+        Vectorised::Tanh => tanh_slice,
+        Vectorised::Sigmoid => sigmoid_slice,
+    };
+    let len = input.len();
+    let mut output = storage::with_capacity(len);
+    kernel(input, &mut output.spare_capacity_mut()[..len]);
+    // SAFETY: each of the slice kernels above writes every element of its output (they all
+    // end in `dispatch`, whose loops write one output per input), and the first `len`
+    // elements of the capacity are that output.
+    unsafe { output.set_len(len) };
+    output
+}
+
 /// `e^x` elementwise: `output[i] = exp(input[i])`. Like every slice function here, it writes
-/// every element of `output` (which must be as long as `input`).
-pub(crate) fn exp_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
+/// every element of `output`.
+///
+/// # Panics
+/// If `output` is not as long as `input`.
+fn exp_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     for_blocks(input, output, |input, output| {
         dispatch(input, output, exp, f64::exp)
     });
 }
 
 /// `tanh x` elementwise.
-pub(crate) fn tanh_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
+fn tanh_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     for_blocks(input, output, |input, output| {
         dispatch(input, output, tanh, f64::tanh)
     });
@@ -51,14 +87,14 @@ pub(crate) fn sigmoid_in_place(values: &mut [f64]) {
 }
 
 /// `ln x` elementwise.
-pub(crate) fn ln_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
+fn ln_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     for_blocks(input, output, |input, output| {
         dispatch(input, output, ln, f64::ln)
     });
 }
 
 /// `σ(x) = 1/(1 + e^(−x))` elementwise, through `e^(−|x|)` so that nothing overflows.
-pub(crate) fn sigmoid_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
+fn sigmoid_slice(input: &[f64], output: &mut [MaybeUninit<f64>]) {
     for_blocks(input, output, |input, output| {
         dispatch(input, output, sigmoid, sigmoid_libm)
     });
@@ -234,7 +270,7 @@ fn expm1_reduced(r: f64) -> f64 {
 /// `e^x`. Overflows to `inf` above about 709.78, reaches `0` through the subnormals below about
 /// −745.13, and keeps NaN.
 #[inline(always)]
-pub(crate) fn exp(x: f64) -> f64 {
+pub(super) fn exp(x: f64) -> f64 {
     // Comparisons are false for NaN, so NaN passes through both clamps.
     let x = if x > 709.9 { 709.9 } else { x };
     let x = if x < -745.5 { -745.5 } else { x };
@@ -256,7 +292,7 @@ pub(crate) fn exp(x: f64) -> f64 {
 
 /// `e^x − 1`, accurate near 0 where `exp(x) − 1` would cancel. Used for `x ≤ 0` here.
 #[inline(always)]
-pub(crate) fn expm1(x: f64) -> f64 {
+fn expm1(x: f64) -> f64 {
     let x = if x < -60.0 { -60.0 } else { x };
     let x = if x > 709.0 { 709.0 } else { x };
     let (n, r) = reduce(x);
@@ -269,21 +305,21 @@ pub(crate) fn expm1(x: f64) -> f64 {
 /// `tanh x = sign(x)·(−m)/(2 + m)` with `m = expm1(−2|x|)` in (−1, 0], which never overflows and
 /// keeps full relative accuracy near 0.
 #[inline(always)]
-pub(crate) fn tanh(x: f64) -> f64 {
+pub(super) fn tanh(x: f64) -> f64 {
     let m = expm1(-2.0 * x.abs());
     (-m / (2.0 + m)).copysign(x)
 }
 
 /// `σ(x)`: `1/(1 + e)` for `x ≥ 0` and `e/(1 + e)` below, with `e = e^(−|x|) ≤ 1`.
 #[inline(always)]
-pub(crate) fn sigmoid(x: f64) -> f64 {
+pub(super) fn sigmoid(x: f64) -> f64 {
     let e = exp(-x.abs());
     let positive = 1.0 / (1.0 + e);
     if x >= 0.0 { positive } else { e / (1.0 + e) }
 }
 
 /// The same formula as [`sigmoid`], through the standard library's `exp`.
-pub(crate) fn sigmoid_libm(x: f64) -> f64 {
+fn sigmoid_libm(x: f64) -> f64 {
     let e = (-x.abs()).exp();
     if x >= 0.0 {
         1.0 / (1.0 + e)
@@ -295,7 +331,7 @@ pub(crate) fn sigmoid_libm(x: f64) -> f64 {
 /// `ln x`: `x = 2ᵏ·m` with `m` in [√½, √2), and `ln m = 2·atanh(s)` with `s = (m − 1)/(m + 1)`,
 /// summed as an odd series in `s` to s²¹. `ln 0 = −inf`, negative or NaN gives NaN, `ln inf = inf`.
 #[inline(always)]
-pub(crate) fn ln(x: f64) -> f64 {
+fn ln(x: f64) -> f64 {
     const TWO_POW_54: f64 = 18_014_398_509_481_984.0;
     let tiny = x < f64::MIN_POSITIVE;
     let scaled = if tiny { x * TWO_POW_54 } else { x };
@@ -344,6 +380,7 @@ pub(crate) fn ln(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::reference;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
     use rand_distr::{Distribution, Uniform};
@@ -448,6 +485,105 @@ mod tests {
                 for ((x, e), g) in values.iter().zip(&expected).zip(&avx2) {
                     assert_eq!(e.to_bits(), g.to_bits(), "AVX2 loop at {x}");
                 }
+            }
+        }
+    }
+
+    /// The scalar function a slice kernel must match bit for bit on this CPU: `fast` where the
+    /// loops run it, the standard library's `fallback` where they fall back to it.
+    fn scalar_used(fast: fn(f64) -> f64, fallback: fn(f64) -> f64) -> fn(f64) -> f64 {
+        match vector_unit() {
+            VectorUnit::Plain if !cfg!(target_arch = "aarch64") => fallback,
+            _ => fast,
+        }
+    }
+
+    /// Lengths at and either side of the vector widths (4 and 8 values) and of the length at
+    /// which a slice is split across threads.
+    fn awkward_lengths() -> Vec<usize> {
+        let threshold = crate::kernels::parallel::PARALLEL_THRESHOLD;
+        let mut lengths = vec![0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33];
+        lengths.extend([threshold - 1, threshold, threshold + 1, 2 * threshold + 3]);
+        lengths
+    }
+
+    /// Ordinary values of every size the functions treat differently, with ±0, NaN, ±∞,
+    /// subnormals and overflowing arguments among them.
+    fn awkward_values(len: usize) -> Vec<f64> {
+        let specials = [
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            5e-324,
+            -1e-300,
+            710.0,
+            -746.0,
+            1e300,
+        ];
+        (0..len)
+            .map(|i| match i % 7 {
+                0 => specials[(i / 7) % specials.len()],
+                _ => (i as f64 * 0.731).sin() * [1.0, 20.0, 500.0][i % 3],
+            })
+            .collect()
+    }
+
+    /// The vectorised, threaded maps give, on every length, the bits of their scalar function
+    /// applied one value at a time.
+    #[test]
+    fn the_vectorised_maps_match_the_scalar_reference_bit_for_bit() {
+        /// A vectorised function, its fast scalar form and the standard library's.
+        type Forms = (Vectorised, fn(f64) -> f64, fn(f64) -> f64);
+        let functions: [Forms; 4] = [
+            (Vectorised::Exp, exp, f64::exp),
+            (Vectorised::Ln, ln, f64::ln),
+            (Vectorised::Tanh, tanh, f64::tanh),
+            (Vectorised::Sigmoid, sigmoid, sigmoid_libm),
+        ];
+        // Three threads, so that long slices are split on any machine.
+        let three = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for len in awkward_lengths() {
+            let input = awkward_values(len);
+            for (function, fast, fallback) in functions {
+                let expected = reference::map(&input, scalar_used(fast, fallback));
+                let got = three.install(|| mapped(&input, function));
+                let difference = reference::first_difference(&got, &expected);
+                assert_eq!(
+                    difference, None,
+                    "{function:?} on {len} values: (index, got, expected)"
+                );
+            }
+        }
+    }
+
+    /// The in-place maps, likewise.
+    #[test]
+    fn the_in_place_maps_match_the_scalar_reference_bit_for_bit() {
+        /// A function's name, in-place map and scalar reference.
+        type Forms = (&'static str, fn(&mut [f64]), fn(f64) -> f64);
+        let functions: [Forms; 2] = [
+            ("tanh", tanh_in_place, scalar_used(tanh, f64::tanh)),
+            (
+                "sigmoid",
+                sigmoid_in_place,
+                scalar_used(sigmoid, sigmoid_libm),
+            ),
+        ];
+        for len in awkward_lengths().into_iter().filter(|&len| len < 100) {
+            let input = awkward_values(len);
+            for (name, in_place, scalar) in functions {
+                let mut got = input.clone();
+                in_place(&mut got);
+                let difference = reference::first_difference(&got, &reference::map(&input, scalar));
+                assert_eq!(
+                    difference, None,
+                    "{name} on {len} values: (index, got, expected)"
+                );
             }
         }
     }

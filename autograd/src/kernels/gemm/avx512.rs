@@ -7,9 +7,17 @@ use std::arch::x86_64::{
     _mm512_maskz_loadu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_storeu_pd,
 };
 
-/// Whether this CPU runs the kernel (checked once by the standard library, then cached).
-pub(super) fn available() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f")
+/// Proof that this CPU runs the kernel: made only by [`Avx512::detect`], and asked for by every
+/// function that runs AVX-512 instructions, so that none relies on its caller having checked.
+#[derive(Clone, Copy)]
+pub(super) struct Avx512(());
+
+impl Avx512 {
+    /// The proof, when this CPU has AVX-512F (checked by the standard library once, then
+    /// cached).
+    pub(super) fn detect() -> Option<Avx512> {
+        std::arch::is_x86_feature_detected!("avx512f").then_some(Avx512(()))
+    }
 }
 
 /// The two panels one tile is computed from, `depth` steps of the inner dimension long: `a`
@@ -17,12 +25,46 @@ pub(super) fn available() -> bool {
 /// `r·a_row + s·a_step` (packed, `1` and `MR`; or `A` read in place through its strides), and
 /// `b` holds `8·NV` values per step, `b_step` apart (packed, or a row-major `B` read in place).
 pub(super) struct Panels {
-    pub(super) a: *const f64,
-    pub(super) a_row: usize,
-    pub(super) a_step: usize,
-    pub(super) b: *const f64,
-    pub(super) b_step: usize,
-    pub(super) depth: usize,
+    a: *const f64,
+    a_row: usize,
+    a_step: usize,
+    b: *const f64,
+    b_step: usize,
+    depth: usize,
+}
+
+impl Panels {
+    /// The panels at the start of `a` (with its row and step strides) and of `b` (with its step
+    /// stride), for `depth` steps of a tile `8·vectors` columns wide. In debug builds, checks
+    /// that each slice holds every value the micro-kernel will read.
+    pub(super) fn new(
+        (a, [a_row, a_step]): (&[f64], [usize; 2]),
+        (b, b_step): (&[f64], usize),
+        depth: usize,
+        vectors: usize,
+    ) -> Panels {
+        if depth > 0 {
+            debug_assert!(
+                (MR - 1) * a_row + (depth - 1) * a_step < a.len(),
+                "avx512::Panels: an A panel of {} values for {MR} rows of {depth} steps (strides {a_row}, {a_step})",
+                a.len()
+            );
+            debug_assert!(
+                (depth - 1) * b_step + 8 * vectors <= b.len(),
+                "avx512::Panels: a B panel of {} values for {depth} steps of {} (stride {b_step})",
+                b.len(),
+                8 * vectors
+            );
+        }
+        Panels {
+            a: a.as_ptr(),
+            a_row,
+            a_step,
+            b: b.as_ptr(),
+            b_step,
+            depth,
+        }
+    }
 }
 
 /// The cells of `C` one tile writes: `rows ≤ MR` rows of `cols ≤ 8·NV` values, the first at
@@ -40,12 +82,15 @@ pub(super) struct Tile {
 /// whole inner loop (24 of the 32 vector registers when `NV` is 3), so each step is `MR`
 /// broadcasts of `A`, `NV` vector loads of `B` and `MR·NV` fused multiply-adds.
 ///
+/// `_cpu` proves that the CPU has AVX-512F; the function stays `unsafe` for its raw pointers.
+///
 /// # Safety
-/// The CPU must have AVX-512F ([`available`]); `panels.a` must hold the `MR` values of each of
-/// its `depth` steps and `panels.b` `8·NV` values at each; the tile's cells must be valid (and
-/// hold numbers when accumulating).
+/// The panels must hold what they were made for: `panels.a` the `MR` values of each of its
+/// `depth` steps and `panels.b` `8·NV` values at each (of the slices given to
+/// [`Panels::new`], still borrowed); the tile's `rows × cols` cells must be valid for writes,
+/// written by no other thread meanwhile, and hold numbers when accumulating.
 #[target_feature(enable = "avx512f")]
-pub(super) unsafe fn multiply<const NV: usize>(panels: &Panels, tile: &Tile) {
+pub(super) unsafe fn multiply<const NV: usize>(_cpu: Avx512, panels: &Panels, tile: &Tile) {
     debug_assert!(
         tile.rows <= MR && tile.cols <= 8 * NV,
         "avx512::multiply: a tile of {} × {} cells exceeds the micro-kernel's {MR} × {}",
