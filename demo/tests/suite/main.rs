@@ -7,6 +7,7 @@ mod figures;
 mod golden;
 mod images;
 mod names;
+mod playground;
 mod robust_input;
 mod streams;
 mod subcommands;
