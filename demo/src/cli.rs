@@ -44,6 +44,23 @@ pub enum Command {
     /// Train logistic regression, an MLP and a CNN on the built-in 8x8 handwritten digits; print a
     /// table and draw figures.
     Digits(DigitsArgs),
+    /// Start the playground: a local web page that trains a network live and steps through its
+    /// backward pass.
+    Serve(ServeArgs),
+}
+
+/// Flags of `demo serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The port to listen on (0: any free port; the address is printed)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Open the page in a browser (with xdg-open or sensible-browser, when installed)
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Flags of `demo tutorial`.
@@ -215,7 +232,7 @@ pub struct TrainingArgs {
     /// constant; step:EVERY or step:EVERY:FACTOR (×FACTOR, default 0.5, every EVERY passes);
     /// exponential:DECAY (×DECAY per pass); inverse-time:DECAY (lr/(1 + DECAY·t), the tutorial's
     /// annealing); cosine or cosine:FLOOR (half a cosine from lr down to FLOOR, default 0, at T)
-    #[arg(long, value_name = "SCHEDULE", default_value = "constant", value_parser = schedule)]
+    #[arg(long, value_name = "SCHEDULE", default_value = "constant", value_parser = parse_schedule)]
     pub schedule: nn::optim::Schedule,
     /// Rows per mini-batch (default: the whole data set)
     #[arg(long, value_name = "N", value_parser = at_least_one)]
@@ -366,7 +383,8 @@ fn positive_sizes(text: &str) -> Result<PositiveSizes, String> {
     Ok(PositiveSizes(sizes))
 }
 
-fn schedule(text: &str) -> Result<nn::optim::Schedule, String> {
+/// A `--schedule` text as the schedule it names, or why it names none.
+pub fn parse_schedule(text: &str) -> Result<nn::optim::Schedule, String> {
     use nn::optim::Schedule;
     let mut parts = text.split(':');
     let name = parts.next().unwrap_or_default();
@@ -549,35 +567,50 @@ mod tests {
     #[test]
     fn schedules_parse_with_their_parameters_and_defaults() {
         use nn::optim::Schedule;
-        assert_eq!(schedule("constant").unwrap(), Schedule::Constant);
+        assert_eq!(parse_schedule("constant").unwrap(), Schedule::Constant);
         assert_eq!(
-            schedule("step:100").unwrap(),
+            parse_schedule("step:100").unwrap(),
             Schedule::Step {
                 every: 100,
                 factor: 0.5
             }
         );
         assert_eq!(
-            schedule("step:10:0.1").unwrap(),
+            parse_schedule("step:10:0.1").unwrap(),
             Schedule::Step {
                 every: 10,
                 factor: 0.1
             }
         );
         assert_eq!(
-            schedule("exponential:0.999").unwrap(),
+            parse_schedule("exponential:0.999").unwrap(),
             Schedule::Exponential { decay: 0.999 }
         );
         assert_eq!(
-            schedule("inverse-time:0.001").unwrap(),
+            parse_schedule("inverse-time:0.001").unwrap(),
             Schedule::InverseTime { decay: 0.001 }
         );
-        assert_eq!(schedule("cosine").unwrap(), Schedule::Cosine { floor: 0.0 });
-        assert!(schedule("exponential").unwrap_err().contains("DECAY"));
-        assert!(schedule("step:0").unwrap_err().contains("at least 1"));
-        assert!(schedule("cosine:-1").unwrap_err().contains("floor -1"));
-        assert!(schedule("linear").unwrap_err().contains("unknown schedule"));
-        assert!(schedule("constant:3").unwrap_err().contains("at most 0"));
+        assert_eq!(
+            parse_schedule("cosine").unwrap(),
+            Schedule::Cosine { floor: 0.0 }
+        );
+        assert!(parse_schedule("exponential").unwrap_err().contains("DECAY"));
+        assert!(parse_schedule("step:0").unwrap_err().contains("at least 1"));
+        assert!(
+            parse_schedule("cosine:-1")
+                .unwrap_err()
+                .contains("floor -1")
+        );
+        assert!(
+            parse_schedule("linear")
+                .unwrap_err()
+                .contains("unknown schedule")
+        );
+        assert!(
+            parse_schedule("constant:3")
+                .unwrap_err()
+                .contains("at most 0")
+        );
     }
 
     #[test]

@@ -167,14 +167,18 @@ pub fn exact(value: f64) -> String {
 
 /// Writes `data` as CSV (feature columns, then `label`), atomically.
 pub fn write_labeled(path: &Path, data: &LabeledData) -> Result<()> {
-    atomic::write_with(path, |writer| {
-        writeln!(writer, "{},label", data.feature_names.join(","))?;
-        for (row, label) in data.labels.iter().enumerate() {
-            let fields: Vec<String> = data.features.row(row).iter().map(|&v| exact(v)).collect();
-            writeln!(writer, "{},{}", fields.join(","), label)?;
-        }
-        Ok(())
-    })
+    atomic::write_bytes(path, to_csv(data).as_bytes())
+}
+
+/// `data` as CSV text: a header of the feature names and `label`, then one row per point, the
+/// numbers exact.
+pub fn to_csv(data: &LabeledData) -> String {
+    let mut text = format!("{},label\n", data.feature_names.join(","));
+    for (row, label) in data.labels.iter().enumerate() {
+        let fields: Vec<String> = data.features.row(row).iter().map(|&v| exact(v)).collect();
+        text.push_str(&format!("{},{}\n", fields.join(","), label));
+    }
+    text
 }
 
 #[cfg(test)]

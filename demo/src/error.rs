@@ -199,6 +199,13 @@ pub enum Error {
         /// The checkpoint that was therefore not written (`--save`), if one was asked for.
         not_saved: Option<PathBuf>,
     },
+    /// `demo serve` could not listen on its address.
+    Serve {
+        /// `host:port` as given.
+        address: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
     /// A run would need more memory than there is.
     TooLarge {
         /// What would need it (`training`, `the moons data`).
@@ -422,6 +429,9 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
+            Error::Serve { address, source } => {
+                write!(f, "cannot serve on {address}: {source}")
+            }
             Error::TooLarge {
                 what,
                 needed,
@@ -467,7 +477,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Read { source, .. }
+            | Error::Write { source, .. }
+            | Error::Serve { source, .. } => Some(source),
             Error::Checkpoint { source, .. } => Some(source),
             Error::Training(source) => Some(source),
             _ => None,

@@ -17,4 +17,6 @@ pub mod moons;
 pub mod output;
 pub mod params_file;
 pub mod plot;
+pub mod serve;
+pub mod shapes;
 pub mod standardize;

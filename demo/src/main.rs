@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         (Some(Command::Graph(args)), None) => commands::inspect::run(args),
         (Some(Command::Tutorial(args)), None) => commands::reproduce::run(args),
         (Some(Command::Names(args)), None) => commands::names::run(args),
+        (Some(Command::Serve(args)), None) => demo::serve::run(args),
         (Some(Command::Digits(args)), None) => {
             commands::digits::run_into(&args.out_dir, args.epochs).map(drop)
         }

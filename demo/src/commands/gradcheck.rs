@@ -7,6 +7,7 @@ use autograd::{GradcheckOptions, Tensor, Var, gradcheck};
 use nn::Model;
 
 use crate::cli::GradcheckArgs;
+use crate::commands::network::Network;
 use crate::commands::progress::Progress;
 use crate::commands::{model_io, training};
 use crate::error::{Error, Result};
@@ -26,11 +27,6 @@ pub fn run(args: &GradcheckArgs) -> Result<()> {
     };
     let reduction = training::reduction(args.loss);
     let names: Vec<&str> = model.params().names().collect();
-    let inputs: Vec<Tensor> = model
-        .params()
-        .iter()
-        .map(|(_, tensor)| tensor.clone())
-        .collect();
     let options = options(args);
     let evaluations = evaluations(&options.mode, model.params().numel());
     say!(
@@ -43,13 +39,17 @@ pub fn run(args: &GradcheckArgs) -> Result<()> {
     );
     let progress = Progress::new(evaluations, "gradcheck");
     let done = AtomicUsize::new(0);
-    let objective = autograd::gradcheck::scalar_function(|vars: &[Var]| {
-        progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
-        let params = model.params().with_vars(vars);
-        let features = vars[0].tape().constant(data.features.clone());
-        model.objective(&params, features, &data.labels, reduction, args.reg)
-    });
-    let report = gradcheck(objective, &inputs, &options);
+    let report = check(
+        &model,
+        &data.features,
+        &data.labels,
+        reduction,
+        args.reg,
+        &options,
+        || {
+            progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
+        },
+    );
     progress.finish();
     say!("{}", describe(&report, &names, &options));
     if report.passed {
@@ -60,6 +60,32 @@ pub fn run(args: &GradcheckArgs) -> Result<()> {
             checked: report.checked,
         })
     }
+}
+
+/// Compares the gradients of `model`'s objective on `features` and `labels` with respect to its
+/// parameters (in the model's order) with finite differences, calling `on_evaluation` before each
+/// evaluation of the objective.
+pub fn check(
+    model: &Network,
+    features: &Tensor,
+    labels: &[usize],
+    reduction: nn::Reduction,
+    reg: f64,
+    options: &GradcheckOptions,
+    on_evaluation: impl Fn(),
+) -> GradcheckReport {
+    let inputs: Vec<Tensor> = model
+        .params()
+        .iter()
+        .map(|(_, tensor)| tensor.clone())
+        .collect();
+    let objective = autograd::gradcheck::scalar_function(|vars: &[Var]| {
+        on_evaluation();
+        let params = model.params().with_vars(vars);
+        let features = vars[0].tape().constant(features.clone());
+        model.objective(&params, features, labels, reduction, reg)
+    });
+    gradcheck(objective, &inputs, options)
 }
 
 /// The checker's options from the flags.
@@ -124,7 +150,7 @@ pub fn describe(report: &GradcheckReport, names: &[&str], options: &GradcheckOpt
 }
 
 /// `W2[1, 0]` for an entry, `direction 3` for a random direction.
-fn location(comparison: &Comparison, names: &[&str]) -> String {
+pub fn location(comparison: &Comparison, names: &[&str]) -> String {
     match &comparison.at {
         CheckedAt::Element { input, index } => {
             let name = names.get(*input).copied().unwrap_or("?");

@@ -6,7 +6,7 @@ use autograd::Tensor;
 use plotters::prelude::*;
 
 use super::FIGURE_SIZE;
-use super::canvas::{Area, DrawResult, render_png, render_rgb};
+use super::canvas::{Area, DrawResult, render_png, render_png_bytes, render_rgb};
 use super::palette::region_colour;
 use super::scatter::{data_extent, draw_points, plane_chart};
 use crate::data::LabeledData;
@@ -77,6 +77,18 @@ pub fn boundary_figure(
     held_out: &[usize],
 ) -> Result<()> {
     render_png(path, FIGURE_SIZE, |area| {
+        draw_boundary(area, data, classify, title, 18, held_out)
+    })
+}
+
+/// One decision-boundary figure of two-feature `data`, as PNG bytes (for a web page).
+pub fn boundary_png(
+    data: &LabeledData,
+    classify: Classifier,
+    title: &str,
+    held_out: &[usize],
+) -> Result<Vec<u8>> {
+    render_png_bytes(Path::new("boundary.png"), FIGURE_SIZE, |area| {
         draw_boundary(area, data, classify, title, 18, held_out)
     })
 }

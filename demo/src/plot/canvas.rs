@@ -100,12 +100,21 @@ pub fn render_png(
     size: (u32, u32),
     draw: impl FnOnce(&Area) -> DrawResult,
 ) -> Result<()> {
+    let png = render_png_bytes(path, size, draw)?;
+    atomic::write_bytes(path, &png)
+}
+
+/// Draws a figure and returns it encoded as PNG; `path` only names it in errors.
+pub fn render_png_bytes(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&Area) -> DrawResult,
+) -> Result<Vec<u8>> {
     let pixels = render_rgb(path, size, draw)?;
-    let png = encode_png(&pixels, size).map_err(|error| Error::Plot {
+    encode_png(&pixels, size).map_err(|error| Error::Plot {
         path: path.to_path_buf(),
         reason: error.to_string(),
-    })?;
-    atomic::write_bytes(path, &png)
+    })
 }
 
 fn encode_png(

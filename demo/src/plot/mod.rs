@@ -14,11 +14,12 @@ mod palette;
 mod scatter;
 
 pub use animation::Animation;
+pub use boundary::boundary_png;
 pub use boundary::{BoundaryPanel, boundary_figure, boundary_grid_figure};
 pub use canvas::SUPERSAMPLE;
 pub use curve::{LineLabels, Series, line_figure};
 pub use frames::frame_passes;
-pub use scatter::scatter_figure;
+pub use scatter::{data_extent, scatter_figure};
 
 /// Figure sizes in pixels: modest, so the default run stays fast.
 pub const FIGURE_SIZE: (u32, u32) = (560, 420);

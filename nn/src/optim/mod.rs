@@ -18,7 +18,7 @@ use crate::params::{ParamGrads, Params};
 
 /// An update rule. It owns only its own state (velocities, moment estimates, keyed by parameter
 /// name) and receives the parameters and their gradients at each step.
-pub trait Optimizer {
+pub trait Optimizer: Send {
     /// Updates every parameter of `params` from its gradient in `grads`.
     ///
     /// # Panics

@@ -5,9 +5,11 @@ mod error;
 mod hook;
 mod progress;
 mod run;
+mod trainer;
 
 pub use config::TrainConfig;
 pub use error::TrainError;
 pub use hook::{AfterPass, PassHook};
 pub use progress::{Progress, TrainSummary};
 pub use run::{train, train_observed, train_with_hook};
+pub use trainer::Trainer;

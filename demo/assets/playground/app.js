@@ -1,0 +1,1 @@
+// The playground's page script (a placeholder until the page is written).

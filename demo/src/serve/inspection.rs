@@ -1,0 +1,85 @@
+//! The engine's view of a session's model: its tape, its backward pass step by step, and a
+//! gradient check.
+
+use autograd::GradcheckOptions;
+use autograd::gradcheck::{CheckedAt, GradcheckMode};
+use serde_json::{Value, json};
+
+use super::api_error::ApiError;
+use super::frame::number;
+use super::session::Session;
+use crate::commands::gradcheck;
+
+/// Models with at most this many parameter entries are checked entry by entry; larger ones
+/// along [`DIRECTIONS`] random directions.
+pub const ELEMENTWISE_UP_TO: usize = 2000;
+
+/// Random directions checked for a model too large to check entry by entry.
+pub const DIRECTIONS: usize = 32;
+
+/// `{"passed", "checked", "worst": {"parameter", "index", "analytic", "numeric", "rel_error"}}`
+/// for the current model's objective on the training rows (`demo gradcheck`'s check).
+pub fn gradcheck_json(session: &mut Session) -> Value {
+    let model = session.model();
+    let entries = nn::Model::params(model).numel();
+    let mode = if entries <= ELEMENTWISE_UP_TO {
+        GradcheckMode::Elementwise
+    } else {
+        GradcheckMode::Directions {
+            count: DIRECTIONS,
+            seed: 0,
+        }
+    };
+    let options = GradcheckOptions {
+        mode,
+        ..GradcheckOptions::default()
+    };
+    let rows = session.training_rows();
+    let config = session.train_config();
+    let report = gradcheck::check(
+        model,
+        &rows.features,
+        &rows.labels,
+        config.reduction,
+        config.reg,
+        &options,
+        || {},
+    );
+    let names: Vec<&str> = nn::Model::params(model).names().collect();
+    let worst = report.worst.as_ref().map_or(Value::Null, |worst| {
+        let (parameter, index) = match &worst.at {
+            CheckedAt::Element { input, index } => {
+                (json!(names.get(*input).copied()), json!(index))
+            }
+            other => (json!(other.to_string()), json!([])),
+        };
+        json!({
+            "parameter": parameter,
+            "index": index,
+            "analytic": number(worst.analytic),
+            "numeric": number(worst.numeric),
+            "rel_error": number(worst.rel_error()),
+        })
+    });
+    json!({
+        "passed": report.passed,
+        "checked": report.checked,
+        "worst": worst,
+    })
+}
+
+/// The tape of the current model's forward pass (not yet available).
+pub fn tape_json(_session: &mut Session) -> Result<Value, ApiError> {
+    Err(ApiError {
+        status: axum::http::StatusCode::NOT_IMPLEMENTED,
+        message: "the tape view is not written yet".to_string(),
+    })
+}
+
+/// The backward pass step by step (not yet available).
+pub fn backward_json(_session: &mut Session) -> Result<Value, ApiError> {
+    Err(ApiError {
+        status: axum::http::StatusCode::NOT_IMPLEMENTED,
+        message: "the backward view is not written yet".to_string(),
+    })
+}
