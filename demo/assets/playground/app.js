@@ -523,7 +523,6 @@ function summaryBlock(summary, className) {
   block.appendChild(picture);
   const numbers = document.createElement("code");
   numbers.className = "values";
-  numbers.dataset.values = JSON.stringify(summary.preview);
   const shown = summary.preview.map((value) => format(value, 6)).join(" ");
   const total = summary.shape.reduce((product, size) => product * size, 1);
   numbers.textContent = `[${summary.shape.join(", ")}] ${shown}${total > summary.preview.length ? " …" : ""}`;
@@ -568,6 +567,7 @@ function showStep(index) {
   detail.appendChild(upstream);
   const upstreamBlock = summaryBlock(step.upstream, "upstream");
   upstreamBlock.dataset.node = step.node;
+  upstreamBlock.dataset.label = node.label || "";
   detail.appendChild(upstreamBlock);
   const rule = document.createElement("p");
   rule.className = "rule";
