@@ -74,6 +74,7 @@ mod tensor;
 mod var;
 
 pub use anomaly::{Anomaly, AnomalyPhase};
+pub use backward::BackwardStep;
 pub use gradcheck::{GradcheckOptions, GradcheckReport, assert_gradcheck, gradcheck};
 pub use gradients::{GradVars, Gradients};
 pub use inspect::{TapeListing, TapeStats};

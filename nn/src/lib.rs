@@ -36,6 +36,7 @@
 pub mod checkpoint;
 pub mod data;
 mod dataset;
+mod explained;
 mod init;
 pub mod layers;
 pub mod loss;
@@ -53,6 +54,7 @@ pub mod train;
 pub use autograd::{Activation, UnknownActivation};
 pub use checkpoint::CheckpointError;
 pub use dataset::{Dataset, holdout_count};
+pub use explained::Explained;
 pub use init::{Init, UnknownInit};
 pub use layers::{ArchError, Layer, Mode};
 pub use loss::Reduction;

@@ -1,6 +1,11 @@
-//! Looking inside a tape: a line-per-node listing, memory statistics, and Graphviz export.
+//! Looking inside a tape: a line-per-node listing, the nodes as data, memory statistics, and
+//! Graphviz export. The backward pass itself is shown step by step by
+//! [`Var::backward_observed`](crate::Var::backward_observed).
 
 mod dot;
+mod nodes;
+
+pub use nodes::{NodeKind, NodeView};
 
 use crate::anomaly::describe;
 use crate::gradients::Gradients;

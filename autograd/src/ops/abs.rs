@@ -21,6 +21,7 @@ pub(crate) struct Abs;
 impl Primitive for Abs {
     const NAME: &'static str = "abs";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ sign(x)  (0 at x = 0)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(f64::abs)

@@ -29,6 +29,7 @@ pub(crate) struct Add;
 impl Primitive for Add {
     const NAME: &'static str = "add";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/da = sum_to(dL/dy, shape a);  dL/db = sum_to(dL/dy, shape b)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], |a, b| a + b)

@@ -43,6 +43,7 @@ pub(crate) struct AddScalar(pub(crate) f64);
 impl Primitive for AddScalar {
     const NAME: &'static str = "add_scalar";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = dL/dy";
 
     fn parameters(&self) -> String {
         format!("c={}", self.0)

@@ -95,6 +95,7 @@ pub(crate) struct Affine;
 impl Primitive for Affine {
     const NAME: &'static str = "affine";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dX = dL/dY · Wᵀ;  dL/dW = Xᵀ · dL/dY;  dL/db = Σᵢ dL/dY[i, :]";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].affine(inputs[1], inputs[2])

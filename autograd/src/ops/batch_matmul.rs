@@ -47,6 +47,7 @@ pub(crate) struct BatchMatMul;
 impl Primitive for BatchMatMul {
     const NAME: &'static str = "batch_matmul";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dA[b] = dL/dY[b] · B[b]ᵀ;  dL/dB[b] = A[b]ᵀ · dL/dY[b]  (summed over broadcast batches)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         let (a, b) = (inputs[0], inputs[1]);

@@ -38,6 +38,7 @@ pub(crate) struct BroadcastTo {
 impl Primitive for BroadcastTo {
     const NAME: &'static str = "broadcast_to";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = sum_to(dL/dy, shape x)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].broadcast_to(self.shape)

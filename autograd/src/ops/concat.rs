@@ -69,6 +69,7 @@ pub(crate) struct Concat {
 impl Primitive for Concat {
     const NAME: &'static str = "concat";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dxᵢ = the slice of dL/dy where xᵢ was placed";
 
     fn parameters(&self) -> String {
         format!("axis={}", self.axis)

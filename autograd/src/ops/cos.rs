@@ -21,6 +21,7 @@ pub(crate) struct Cos;
 impl Primitive for Cos {
     const NAME: &'static str = "cos";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = −dL/dy ⊙ sin x";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(f64::cos)

@@ -58,6 +58,7 @@ pub(crate) struct Dense {
 impl Primitive for Dense {
     const NAME: &'static str = "dense";
     const SAVES: Saves = Saves::INPUTS_AND_OUTPUT;
+    const RULE: &'static str = "dL/dZ = dL/dY ⊙ act'(Z) (from Y);  dL/dX = dL/dZ · Wᵀ;  dL/dW = Xᵀ · dL/dZ;  dL/db = Σᵢ dL/dZ[i, :]";
 
     fn parameters(&self) -> String {
         self.activation.to_string()

@@ -49,6 +49,7 @@ pub(crate) struct Div;
 impl Primitive for Div {
     const NAME: &'static str = "div";
     const SAVES: Saves = Saves::INPUTS_AND_OUTPUT;
+    const RULE: &'static str = "dL/da = sum_to(dL/dy / b, shape a);  dL/db = sum_to(−dL/dy ⊙ y / b, shape b)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], |a, b| a / b)

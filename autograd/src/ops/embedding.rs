@@ -46,6 +46,7 @@ pub(crate) struct Embedding {
 impl Primitive for Embedding {
     const NAME: &'static str = "embedding";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dtable[v] = Σ_{i : ids[i] = v} dL/dy[i]";
 
     fn parameters(&self) -> String {
         format!("ids={}", self.ids.len())

@@ -19,6 +19,7 @@ pub(crate) struct EmbeddingBackward {
 impl Primitive for EmbeddingBackward {
     const NAME: &'static str = "embedding_backward";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dg[i] = dL/dout[ids[i]]";
 
     fn parameters(&self) -> String {
         format!("ids={}, rows={}", self.ids.len(), self.rows)

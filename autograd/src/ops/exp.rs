@@ -21,6 +21,7 @@ pub(crate) struct Exp;
 impl Primitive for Exp {
     const NAME: &'static str = "exp";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ y";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].exp()

@@ -48,6 +48,7 @@ pub(crate) struct Fold {
 impl Primitive for Fold {
     const NAME: &'static str = "fold";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dP = unfold(dL/dY)";
 
     fn parameters(&self) -> String {
         format!("{}, size={}x{}", self.window, self.size[0], self.size[1])

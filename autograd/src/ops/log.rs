@@ -21,6 +21,7 @@ pub(crate) struct Log;
 impl Primitive for Log {
     const NAME: &'static str = "log";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = dL/dy / x";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].ln()

@@ -31,6 +31,7 @@ pub(crate) struct LogSoftmax {
 impl Primitive for LogSoftmax {
     const NAME: &'static str = "log_softmax";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = dL/dy − exp(y) ⊙ Σ_axis dL/dy";
 
     fn parameters(&self) -> String {
         format!("axis={}", self.axis)

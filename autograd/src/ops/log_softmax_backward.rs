@@ -16,6 +16,7 @@ pub(crate) struct LogSoftmaxBackward {
 impl Primitive for LogSoftmaxBackward {
     const NAME: &'static str = "log_softmax_backward";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dg = dL/dout − Σ_axis(dL/dout ⊙ p);  dL/dy = −dL/dout ⊙ p ⊙ Σ_axis g  (p = exp(y))";
 
     fn parameters(&self) -> String {
         format!("axis={}", self.axis)

@@ -32,6 +32,7 @@ pub(crate) struct LogSumExp {
 impl Primitive for LogSumExp {
     const NAME: &'static str = "logsumexp";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = broadcast(dL/dy) ⊙ softmax(x)";
 
     fn parameters(&self) -> String {
         format!("axis={}, keepdim={}", self.axis, self.keepdim)

@@ -83,6 +83,7 @@ fn flip(layout: Layout) -> Layout {
 impl Primitive for MatMul {
     const NAME: &'static str = "matmul";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dA = dL/dY · Bᵀ;  dL/dB = Aᵀ · dL/dY";
 
     fn parameters(&self) -> String {
         let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };

@@ -32,6 +32,7 @@ pub(crate) struct MaxAxis {
 impl Primitive for MaxAxis {
     const NAME: &'static str = "max_axis";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = broadcast(dL/dy) ⊙ onehot(argmax)  (the first maximum on ties)";
 
     fn parameters(&self) -> String {
         format!("axis={}, keepdim={}", self.axis, self.keepdim)

@@ -73,6 +73,15 @@ macro_rules! primitives {
                 }
             }
 
+            /// The op's backward rule in one line of maths; `None` for leaves (no rule) and
+            /// custom ops (whose rule is the caller's code).
+            pub(crate) fn rule(&self) -> Option<&'static str> {
+                match self {
+                    Op::Leaf | Op::Custom(_) => None,
+                    $(Op::$op(_) => Some(<$module::$op as Primitive>::RULE),)*
+                }
+            }
+
             /// The op's parameters in brief (`axis=1`, `p=2`), empty when it has none.
             pub(crate) fn parameters(&self) -> String {
                 match self {
@@ -134,6 +143,11 @@ macro_rules! primitives {
         /// The name of every primitive, in registration order.
         #[cfg(test)]
         pub(crate) const NAMES: &[&str] = &[$(<$module::$op as Primitive>::NAME,)*];
+
+        /// The backward rule of every primitive, by name, in registration order.
+        #[cfg(test)]
+        pub(crate) const RULES: &[(&str, &str)] =
+            &[$((<$module::$op as Primitive>::NAME, <$module::$op as Primitive>::RULE),)*];
 
         /// Every primitive's test cases, op by op in registration order.
         pub(crate) fn all_cases() -> Vec<OpCase> {

@@ -30,6 +30,7 @@ pub(crate) struct Mul;
 impl Primitive for Mul {
     const NAME: &'static str = "mul";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/da = sum_to(dL/dy ⊙ b, shape a);  dL/db = sum_to(dL/dy ⊙ a, shape b)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], |a, b| a * b)

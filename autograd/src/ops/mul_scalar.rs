@@ -33,6 +33,7 @@ pub(crate) struct MulScalar(pub(crate) f64);
 impl Primitive for MulScalar {
     const NAME: &'static str = "mul_scalar";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = c · dL/dy";
 
     fn parameters(&self) -> String {
         format!("c={}", self.0)

@@ -23,6 +23,7 @@ pub(crate) struct Neg;
 impl Primitive for Neg {
     const NAME: &'static str = "neg";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = −dL/dy";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(|x| -x)

@@ -45,6 +45,7 @@ pub(crate) struct Permute {
 impl Primitive for Permute {
     const NAME: &'static str = "permute";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = permute(dL/dy, axes⁻¹)";
 
     fn parameters(&self) -> String {
         format!("axes={:?}", self.axes)

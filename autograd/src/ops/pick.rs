@@ -48,6 +48,7 @@ pub(crate) struct Pick {
 impl Primitive for Pick {
     const NAME: &'static str = "pick";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = scatter(dL/dy): zeros except dL/dx[r, i_r] = dL/dy[r]";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].pick_per_row(&self.indices)

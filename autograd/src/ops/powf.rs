@@ -24,6 +24,7 @@ pub(crate) struct PowScalar(pub(crate) f64);
 impl Primitive for PowScalar {
     const NAME: &'static str = "powf";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ p·x^(p−1)  (0 for p = 0)";
 
     fn parameters(&self) -> String {
         format!("p={}", self.0)

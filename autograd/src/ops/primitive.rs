@@ -21,6 +21,10 @@ pub(crate) trait Primitive: Clone + Into<Op> {
     /// keeps some, is a field of the op itself.
     const SAVES: Saves;
 
+    /// The backward rule in one line of maths, as the op's `Var` method documents it
+    /// (`dL/dx = dL/dy ⊙ (1 − y²)` for `tanh`), for displays of a backward pass.
+    const RULE: &'static str;
+
     /// The parameters in brief (`axis=1`, `p=2`), empty when the op has none.
     fn parameters(&self) -> String {
         String::new()

@@ -25,6 +25,7 @@ pub(crate) struct Relu;
 impl Primitive for Relu {
     const NAME: &'static str = "relu";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ [x > 0]";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(relu)

@@ -24,6 +24,7 @@ impl Slope for ReluBackward {
 impl Primitive for ReluBackward {
     const NAME: &'static str = "relu_backward";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dg = dL/dout ⊙ [x > 0];  x takes none";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], Self::slope)

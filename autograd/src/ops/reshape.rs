@@ -40,6 +40,7 @@ pub(crate) struct Reshape {
 impl Primitive for Reshape {
     const NAME: &'static str = "reshape";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = reshape(dL/dy, shape x)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].clone().reshape(self.shape)

@@ -50,6 +50,7 @@ pub(crate) struct Scatter {
 impl Primitive for Scatter {
     const NAME: &'static str = "scatter";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx[r] = dL/dy[r, i_r]  (a pick)";
 
     fn parameters(&self) -> String {
         format!("columns={}", self.columns)

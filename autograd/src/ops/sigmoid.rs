@@ -24,6 +24,7 @@ pub(crate) struct Sigmoid;
 impl Primitive for Sigmoid {
     const NAME: &'static str = "sigmoid";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ y ⊙ (1 − y)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].sigmoid()

@@ -19,6 +19,7 @@ impl Slope for SigmoidBackward {
 impl Primitive for SigmoidBackward {
     const NAME: &'static str = "sigmoid_backward";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dg = dL/dout ⊙ y ⊙ (1 − y);  dL/dy = dL/dout ⊙ g ⊙ (1 − 2y)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], Self::slope)

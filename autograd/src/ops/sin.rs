@@ -21,6 +21,7 @@ pub(crate) struct Sin;
 impl Primitive for Sin {
     const NAME: &'static str = "sin";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ cos x";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(f64::sin)

@@ -40,6 +40,7 @@ pub(crate) struct Slice {
 impl Primitive for Slice {
     const NAME: &'static str = "slice";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = dL/dy in the sliced range, 0 elsewhere";
 
     fn parameters(&self) -> String {
         format!("axis={}, start={}, len={}", self.axis, self.start, self.len)

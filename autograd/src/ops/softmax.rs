@@ -30,6 +30,7 @@ pub(crate) struct Softmax {
 impl Primitive for Softmax {
     const NAME: &'static str = "softmax";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = y ⊙ (dL/dy − Σ_axis(dL/dy ⊙ y))";
 
     fn parameters(&self) -> String {
         format!("axis={}", self.axis)

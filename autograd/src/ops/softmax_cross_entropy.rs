@@ -71,6 +71,7 @@ pub(crate) struct SoftmaxCrossEntropy {
 impl Primitive for SoftmaxCrossEntropy {
     const NAME: &'static str = "softmax_cross_entropy";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx[r, j] = dL/dℓᵣ · (softmax(x)[r, j] − [j = labels[r]])";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].softmax_cross_entropy(&self.labels)

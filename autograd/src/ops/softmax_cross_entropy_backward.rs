@@ -19,6 +19,7 @@ pub(crate) struct SoftmaxCrossEntropyBackward {
 impl Primitive for SoftmaxCrossEntropyBackward {
     const NAME: &'static str = "softmax_cross_entropy_backward";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dp[r, j] = dL/dout[r, j] · g[r];  dL/dg[r] = Σⱼ dL/dout[r, j] · (p[r, j] − onehot[r, j])";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].softmax_cross_entropy_slope(&self.labels, inputs[1])

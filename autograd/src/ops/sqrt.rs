@@ -21,6 +21,7 @@ pub(crate) struct Sqrt;
 impl Primitive for Sqrt {
     const NAME: &'static str = "sqrt";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = dL/dy / (2·y)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(f64::sqrt)

@@ -21,6 +21,7 @@ pub(crate) struct Square;
 impl Primitive for Square {
     const NAME: &'static str = "square";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = 2·x ⊙ dL/dy";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].map(|x| x * x)

@@ -39,6 +39,7 @@ pub(crate) struct Sub;
 impl Primitive for Sub {
     const NAME: &'static str = "sub";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/da = sum_to(dL/dy, shape a);  dL/db = −sum_to(dL/dy, shape b)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], |a, b| a - b)

@@ -44,6 +44,7 @@ pub(crate) struct SumAxis {
 impl Primitive for SumAxis {
     const NAME: &'static str = "sum_axis";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = broadcast(dL/dy) back along the axis";
 
     fn parameters(&self) -> String {
         format!("axis={}, keepdim={}", self.axis, self.keepdim)

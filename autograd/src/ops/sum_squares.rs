@@ -38,6 +38,7 @@ pub(crate) struct SumSquares;
 impl Primitive for SumSquares {
     const NAME: &'static str = "sum_squares";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dx = 2·x · dL/dy";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         Tensor::scalar(inputs[0].sum_squares())

@@ -54,6 +54,7 @@ pub(crate) struct SumTo {
 impl Primitive for SumTo {
     const NAME: &'static str = "sum_to";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = broadcast_to(dL/dy, shape x)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].sum_to(self.shape)

@@ -40,6 +40,7 @@ pub(crate) struct SwapAxes {
 impl Primitive for SwapAxes {
     const NAME: &'static str = "swap_axes";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = swap_axes(dL/dy, a, b)";
 
     fn parameters(&self) -> String {
         format!("axes=({}, {})", self.a, self.b)

@@ -25,6 +25,7 @@ pub(crate) struct Tanh;
 impl Primitive for Tanh {
     const NAME: &'static str = "tanh";
     const SAVES: Saves = Saves::OUTPUT;
+    const RULE: &'static str = "dL/dx = dL/dy ⊙ (1 − y²)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].tanh()

@@ -19,6 +19,7 @@ impl Slope for TanhBackward {
 impl Primitive for TanhBackward {
     const NAME: &'static str = "tanh_backward";
     const SAVES: Saves = Saves::INPUTS;
+    const RULE: &'static str = "dL/dg = dL/dout ⊙ (1 − y²);  dL/dy = dL/dout ⊙ g ⊙ (−2y)";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].zip_map(inputs[1], Self::slope)

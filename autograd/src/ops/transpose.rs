@@ -35,6 +35,7 @@ pub(crate) struct Transpose;
 impl Primitive for Transpose {
     const NAME: &'static str = "transpose";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dX = (dL/dY)ᵀ";
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
         inputs[0].transpose()

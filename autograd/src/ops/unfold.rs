@@ -52,6 +52,7 @@ pub(crate) struct Unfold {
 impl Primitive for Unfold {
     const NAME: &'static str = "unfold";
     const SAVES: Saves = Saves::NOTHING;
+    const RULE: &'static str = "dL/dx = fold(dL/dP)";
 
     fn parameters(&self) -> String {
         format!("{}, pad_value={}", self.window, self.pad_value)

@@ -123,6 +123,7 @@ async function readConfig() {
     reg: numberOf("reg"),
     holdout: numberOf("holdout"),
     seed: numberOf("seed"),
+    passes: numberOf("passes"),
   };
 }
 
@@ -157,8 +158,16 @@ function play() {
     }
     showFrame(frame);
   };
-  stream.onerror = () => {
-    // The server ends the stream when the run is over or the session is gone; do not reconnect.
+  stream.onerror = (event) => {
+    // The server ends the stream when the run is complete, a newer stream starts or the session
+    // is gone, and sends an "error" event (with data) when training diverges; never reconnect.
+    if (event.data) {
+      try {
+        showError(JSON.parse(event.data).error);
+      } catch (_) {
+        showError(String(event.data));
+      }
+    }
     if (state.stream === stream) {
       pause();
     }
@@ -491,16 +500,18 @@ function drawTape() {
     svgElement("title", {}, group).textContent = `${nodeTitle(node)} recorded at ${node.source}`;
     svgElement("rect", { class: "box", x: left, y: top, width: NODE_WIDTH, height: NODE_HEIGHT, rx: 5 }, group);
     const heading = svgElement("text", { x: left + 6, y: top + 14, class: "op" }, group);
-    heading.textContent = node.kind === "op" ? `${node.op}${node.params ? `[${node.params}]` : ""}` : (node.name || node.kind);
+    heading.textContent = node.kind === "op" ? node.op : (node.name || node.kind);
     const shape = svgElement("text", { x: left + 6, y: top + 28, class: "shape" }, group);
     shape.textContent = `[${node.shape.join(", ")}] #${node.id}`;
-    if (node.label) {
+    const names = [node.label, node.gradient_label].filter(Boolean).join(" · ");
+    if (names) {
       const badge = svgElement("text", { x: left + NODE_WIDTH - 6, y: top + 14, class: "label", "text-anchor": "end" }, group);
-      badge.textContent = node.label;
+      badge.textContent = names;
     }
     drawHeatmap(group, node.value, left + 6, top + 34, NODE_WIDTH - 12, NODE_HEIGHT - 40);
     group.addEventListener("mouseenter", () => {
-      $("node-info").textContent = `${nodeTitle(node)}: shape [${node.shape.join(", ")}], ` +
+      const params = node.params ? ` [${node.params}]` : "";
+      $("node-info").textContent = `${nodeTitle(node)}${params}: shape [${node.shape.join(", ")}], ` +
         `values ${format(node.value.min, 3)} … ${format(node.value.max, 3)}, recorded at ${node.source}` +
         (node.rule ? `; backward: ${node.rule}` : "");
     });
@@ -534,7 +545,7 @@ function summaryBlock(summary, className) {
 }
 
 function gradientName(node) {
-  return node.label ? `${node.label}` : `dL/d${node.name || `#${node.id}`}`;
+  return node.gradient_label || `dL/d${node.name || node.label || `#${node.id}`}`;
 }
 
 /** Shows backward step `index`: the upstream gradient arriving, the rule, the inputs' gradients. */
@@ -563,11 +574,12 @@ function showStep(index) {
   heading.textContent = `Step ${index + 1}: ${nodeTitle(node)}`;
   detail.appendChild(heading);
   const upstream = document.createElement("p");
-  upstream.textContent = `Upstream gradient arriving, dL/d(node #${step.node})${node.label ? ` (${node.label})` : ""}:`;
+  const valueName = node.label || node.name || `#${step.node}`;
+  upstream.textContent = `Upstream gradient arriving, dL/d${valueName}${node.gradient_label ? ` = ${node.gradient_label}` : ""}:`;
   detail.appendChild(upstream);
   const upstreamBlock = summaryBlock(step.upstream, "upstream");
   upstreamBlock.dataset.node = step.node;
-  upstreamBlock.dataset.label = node.label || "";
+  upstreamBlock.dataset.label = node.gradient_label || "";
   detail.appendChild(upstreamBlock);
   const rule = document.createElement("p");
   rule.className = "rule";

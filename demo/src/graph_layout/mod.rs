@@ -10,10 +10,12 @@ mod coordinates;
 mod crossings;
 mod layering;
 mod ordering;
+mod page;
 mod proper;
 pub mod svg;
 
 pub use crossings::count_crossings;
+pub use page::{PAGE_NODE, page_layout, page_layout_json};
 
 /// The gap between two layers (from the bottom of the taller node to the next layer's top).
 pub const LAYER_GAP: f64 = 48.0;
@@ -21,13 +23,6 @@ pub const LAYER_GAP: f64 = 48.0;
 pub const NODE_GAP: f64 = 20.0;
 /// The empty border around the drawing.
 pub const MARGIN: f64 = 16.0;
-
-/// The box the playground's page draws every tape node in (`NODE_WIDTH` and `NODE_HEIGHT` in
-/// `assets/playground/app.js`).
-pub const PAGE_NODE: Size = Size {
-    width: 150.0,
-    height: 72.0,
-};
 
 /// A node's width and height.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -105,15 +100,6 @@ pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> Layout {
         width: placed.width,
         height: placed.height,
     }
-}
-
-/// The centres of the page's tape boxes ([`PAGE_NODE`] each) for a graph of `node_count` nodes.
-///
-/// # Panics
-/// As [`layered`].
-#[track_caller]
-pub fn page_layout(node_count: usize, edges: &[(usize, usize)]) -> Vec<Point> {
-    layered(&vec![PAGE_NODE; node_count], edges).centres
 }
 
 #[cfg(test)]

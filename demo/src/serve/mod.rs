@@ -9,11 +9,12 @@ mod api_error;
 mod assets;
 pub mod config;
 pub mod frame;
-mod inspection;
+mod gradcheck_view;
 mod routes;
 pub mod session;
 mod store;
 mod stream;
+mod tape_view;
 mod upload;
 
 use std::io;

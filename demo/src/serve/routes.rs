@@ -15,7 +15,7 @@ use super::assets;
 use super::config::{MAX_CSV_BYTES, RunConfig};
 use super::session::{Session, SessionError};
 use super::store::{Shared, Store};
-use super::{inspection, stream};
+use super::{gradcheck_view, stream, tape_view};
 
 /// The largest request body: an upload of [`MAX_CSV_BYTES`] with every byte escaped in JSON,
 /// and the rest of the configuration.
@@ -238,7 +238,7 @@ async fn stream_frames(
 
 /// `GET /api/sessions/{id}/tape`: the graph of the current model's forward pass.
 async fn tape(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let view = on_session(&app, &id, inspection::tape_json).await?;
+    let view = on_session(&app, &id, tape_view::tape_json).await?;
     Ok(json_response(StatusCode::OK, &view))
 }
 
@@ -247,7 +247,7 @@ async fn backward(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = on_session(&app, &id, inspection::backward_json).await?;
+    let view = on_session(&app, &id, tape_view::backward_json).await?;
     Ok(json_response(StatusCode::OK, &view))
 }
 
@@ -256,7 +256,10 @@ async fn gradcheck(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let report = on_session(&app, &id, |session| Ok(inspection::gradcheck_json(session))).await?;
+    let report = on_session(&app, &id, |session| {
+        Ok(gradcheck_view::gradcheck_json(session))
+    })
+    .await?;
     Ok(json_response(StatusCode::OK, &report))
 }
 

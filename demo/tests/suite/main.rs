@@ -6,6 +6,7 @@ mod default_run;
 mod figures;
 mod golden;
 mod images;
+mod playground;
 mod playground_browser;
 mod robust_input;
 mod streams;

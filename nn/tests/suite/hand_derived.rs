@@ -147,3 +147,77 @@ fn delta2_is_the_gradient_of_the_hidden_pre_activations() {
     assert_matches("delta2 (gradient of z1)", &grads[z1], &hand.delta2);
     assert_matches("delta3 (gradient of z2)", &grads[z2], &hand.delta3);
 }
+
+#[test]
+fn the_explained_recordings_named_nodes_carry_the_tutorials_quantities() {
+    let data = moons();
+    let params = golden_params(INIT);
+    let model = Mlp::from_params(&[2, 3, 2], &[Activation::Tanh], params.clone()).unwrap();
+    let tape = Tape::new();
+    let vars = model.params().on_tape(&tape);
+    let x = tape.constant(data.features.clone());
+    let explained = model.record_explained(&vars, x, &data.labels, Reduction::Sum, REG);
+    // The gradients as the observed walk's steps deliver them, summed per node.
+    let mut received: Vec<Option<Tensor>> = vec![None; tape.len()];
+    let grads = explained
+        .objective
+        .backward_observed(Tensor::scalar(1.0), &mut |step| {
+            for (input, share) in step.contributions {
+                let slot = &mut received[input.index()];
+                match slot {
+                    Some(total) => total.add_assign(share),
+                    None => *slot = Some(share.clone()),
+                }
+            }
+        });
+    let named = |name: &str| {
+        let (id, _) = explained
+            .gradient_names
+            .iter()
+            .find(|(_, n)| n == name)
+            .unwrap_or_else(|| panic!("no node is named {name}"));
+        (
+            grads.get_node(*id).unwrap().clone(),
+            received[id.index()].clone().unwrap(),
+        )
+    };
+    let hand = tutorial_backprop(&data, &params);
+    for (name, want) in [
+        ("delta3", &hand.delta3),
+        ("delta2", &hand.delta2),
+        ("dW1", &hand.dw1),
+        ("db1", &hand.db1),
+        ("dW2", &hand.dw2),
+        ("db2", &hand.db2),
+    ] {
+        let (engine, from_steps) = named(name);
+        assert_matches(name, &engine, want);
+        assert_matches(&format!("{name} summed from the steps"), &from_steps, want);
+    }
+    // The values named z1 and a1 are the tutorial's forward quantities.
+    let value = |name: &str| {
+        let (id, _) = explained
+            .value_names
+            .iter()
+            .find(|(_, n)| n == name)
+            .unwrap();
+        tape.nodes_view()[id.index()].value.clone()
+    };
+    let [w1, b1] = ["W1", "b1"].map(|name| params.get(name).unwrap());
+    let z1 = value("z1");
+    for i in [0, 57, 199] {
+        for h in 0..3 {
+            let want = (0..2)
+                .map(|k| data.features[[i, k]] * w1[[k, h]])
+                .sum::<f64>()
+                + b1[[h]];
+            assert!((z1[[i, h]] - want).abs() < 1e-12);
+            assert!((value("a1")[[i, h]] - want.tanh()).abs() < 1e-12);
+        }
+    }
+    // The objective is the training loop's to rounding.
+    let fused = model
+        .objective(&vars, x, &data.labels, Reduction::Sum, REG)
+        .item();
+    assert!((explained.objective.item() - fused).abs() < 1e-9 * fused.abs());
+}

@@ -1,11 +1,10 @@
-//! The engine's view of a session's model: its tape, its backward pass step by step, and a
-//! gradient check.
+//! `/gradcheck`: the session's model's gradients against finite differences, as `demo gradcheck`
+//! checks them.
 
 use autograd::GradcheckOptions;
 use autograd::gradcheck::{CheckedAt, GradcheckMode};
 use serde_json::{Value, json};
 
-use super::api_error::ApiError;
 use super::frame::number;
 use super::session::Session;
 use crate::commands::gradcheck;
@@ -65,21 +64,5 @@ pub fn gradcheck_json(session: &mut Session) -> Value {
         "passed": report.passed,
         "checked": report.checked,
         "worst": worst,
-    })
-}
-
-/// The tape of the current model's forward pass (not yet available).
-pub fn tape_json(_session: &mut Session) -> Result<Value, ApiError> {
-    Err(ApiError {
-        status: axum::http::StatusCode::NOT_IMPLEMENTED,
-        message: "the tape view is not written yet".to_string(),
-    })
-}
-
-/// The backward pass step by step (not yet available).
-pub fn backward_json(_session: &mut Session) -> Result<Value, ApiError> {
-    Err(ApiError {
-        status: axum::http::StatusCode::NOT_IMPLEMENTED,
-        message: "the backward view is not written yet".to_string(),
     })
 }
