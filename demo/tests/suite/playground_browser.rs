@@ -215,6 +215,34 @@ fn checkpoint_parameters(port: u16, id: &str, dir: &Path) -> HashMap<&'static st
         .collect()
 }
 
+/// `points` reordered so that their first rows are those the tape's data node `x` starts with
+/// (the training loop holds its rows in its own order; sums do not care, `delta3`'s rows do).
+fn in_tape_order(mut points: Vec<[f64; 3]>, port: u16, id: &str) -> Vec<[f64; 3]> {
+    let (status, tape) = request(port, "GET", &format!("/api/sessions/{id}/tape"), None)
+        .expect("the tape downloads");
+    assert_eq!(status, 200, "{tape}");
+    let x = tape["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|node| node["name"] == "x")
+        .expect("a data node named x");
+    let preview: Vec<f64> = x["value"]["preview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    for (row, pair) in preview.chunks(2).enumerate() {
+        let at = points
+            .iter()
+            .position(|p| p[0] == pair[0] && p[1] == pair[1])
+            .unwrap_or_else(|| panic!("the tape's row {row} {pair:?} is no training point"));
+        points.swap(row, at);
+    }
+    points
+}
+
 #[test]
 fn stepping_backward_through_the_tutorial_net_shows_the_hand_derived_gradients() {
     let Some((page, server)) = open_page(1400, 1000) else {
@@ -296,6 +324,7 @@ fn stepping_backward_through_the_tutorial_net_shows_the_hand_derived_gradients()
         .iter()
         .map(|row| [0, 1, 2].map(|k| row[k].as_f64().unwrap()))
         .collect();
+    let points = in_tape_order(points, port, id);
     let expected = tutorial_gradients(&points, &parameters, 3, 0.01);
     for name in ["W1", "b1", "W2", "b2"] {
         let block = of_kind("final")
