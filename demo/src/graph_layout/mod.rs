@@ -1,8 +1,8 @@
 //! A layered (Sugiyama-style) drawing of a directed acyclic graph, such as a recorded tape.
 //!
-//! Three stages, one file each: [`layering`] puts every node on a layer so that every edge points
-//! down (longest path from the sources); [`ordering`] orders the nodes inside each layer to keep
-//! edge crossings few (barycentre sweeps, then adjacent swaps); [`coordinates`] gives each node an
+//! Three stages, one file each: `layering` puts every node on a layer so that every edge points
+//! down (longest path from the sources); `ordering` orders the nodes inside each layer to keep
+//! edge crossings few (barycentre sweeps, then adjacent swaps); `coordinates` gives each node an
 //! x near its neighbours without overlaps. [`svg`] draws the result. Everything is deterministic:
 //! the same graph always gets the same picture.
 
