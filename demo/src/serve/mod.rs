@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::sync::oneshot;
 
 use crate::cli::ServeArgs;
@@ -62,6 +63,10 @@ impl Server {
         let thread = std::thread::Builder::new()
             .name("playground-server".to_string())
             .spawn(move || {
+                // Frames and small answers go out at once rather than waiting to be coalesced.
+                let listener = listener.tap_io(|connection| {
+                    let _ = connection.set_nodelay(true);
+                });
                 runtime.spawn(async move {
                     // Errors accepting one connection are retried inside; serve returns only
                     // when the listener itself fails.

@@ -115,13 +115,19 @@ async fn on_session<T: Send + 'static>(
     blocking(move || work(&mut shared.lock())).await
 }
 
-/// Runs `work` on a blocking thread.
+/// Runs `work` on a blocking thread, then frees the tensor buffers the engine pooled on that
+/// thread: sessions move between threads, so a thread's pool would fill with buffers freed there
+/// but allocated elsewhere, and grow.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| ApiError::internal("the server failed while handling this request"))?
+    tokio::task::spawn_blocking(|| {
+        let result = work();
+        autograd::runtime::release_pooled_storage();
+        result
+    })
+    .await
+    .map_err(|_| ApiError::internal("the server failed while handling this request"))?
 }
 
 /// `POST /api/sessions`: a new session from a run configuration.

@@ -64,6 +64,9 @@ fn train(shared: &Shared, generation: u64, passes_per_frame: usize, sender: &mps
             return;
         }
         let stepped = shared.lock().step(passes_per_frame);
+        // As after every request (see `routes::blocking`): this thread's pool would keep the
+        // buffers of a session other threads also train.
+        autograd::runtime::release_pooled_storage();
         let (event, last) = match stepped {
             Ok(frame) => (format!("data: {}\n\n", frame.to_json()), false),
             Err(SessionError::Finished(_)) => return,

@@ -15,7 +15,7 @@ use demo::serve::Server;
 const CLIENTS: usize = 20;
 
 /// How much the resident memory may grow between the end of warm-up and the end of the run.
-const RSS_GROWTH_BOUND: u64 = 64 << 20;
+const RSS_GROWTH_BOUND: u64 = 16 << 20;
 
 /// The process's resident memory in bytes (Linux: `/proc/self/statm`, pages of 4 KiB).
 fn resident_bytes() -> u64 {
@@ -80,6 +80,12 @@ fn run_load(seconds: u64) {
         .collect();
     std::thread::sleep(warm_up);
     let rss_after_warm_up = resident_bytes();
+    let mut samples = vec![rss_after_warm_up >> 20];
+    while Instant::now() + Duration::from_secs(2) < deadline {
+        std::thread::sleep(Duration::from_secs(2));
+        samples.push(resident_bytes() >> 20);
+    }
+    eprintln!("resident MiB every 2 s after warm-up: {samples:?}");
     let counts: Vec<usize> = clients
         .into_iter()
         .map(|client| client.join().expect("no client failed"))
