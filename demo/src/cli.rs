@@ -35,7 +35,7 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Check a saved model's loss gradients against finite differences.
     Gradcheck(GradcheckArgs),
-    /// Write the recorded graph of one training step as Graphviz DOT (rendered if `dot` exists).
+    /// Write the recorded graph of one training step as SVG, PNG or Graphviz DOT.
     Graph(GraphArgs),
     /// Train the tutorial's 3-unit network alone; --exact: on its own data and initial weights.
     Tutorial(TutorialArgs),
@@ -222,9 +222,10 @@ pub struct GraphArgs {
     /// Rows of moons data in the recorded step (values are printed in nodes up to 6 numbers)
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     pub rows: usize,
-    /// The DOT file to write (a PNG beside it too, when Graphviz's `dot` is installed; `-`:
+    /// The file to write: `.svg` or `.png` are drawn by the demo itself (no Graphviz needed);
+    /// any other name gets DOT (and a PNG beside it when Graphviz's `dot` is installed; `-`:
     /// standard output, not rendered)
-    #[arg(long, value_name = "FILE.dot")]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
 

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod data;
 pub mod digits;
 pub mod error;
+pub mod graph_layout;
 pub mod images;
 pub mod moons;
 pub mod output;

@@ -9,6 +9,7 @@ mod canvas;
 mod curve;
 pub mod digits;
 mod frames;
+mod graph;
 pub mod names;
 mod palette;
 mod scatter;
@@ -19,6 +20,7 @@ pub use boundary::{BoundaryPanel, boundary_figure, boundary_grid_figure};
 pub use canvas::SUPERSAMPLE;
 pub use curve::{LineLabels, Series, line_figure};
 pub use frames::frame_passes;
+pub use graph::graph_png;
 pub use scatter::{data_extent, scatter_figure};
 
 /// Figure sizes in pixels: modest, so the default run stays fast.

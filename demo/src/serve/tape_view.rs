@@ -67,7 +67,7 @@ fn label(names: &HashMap<NodeId, String>, id: NodeId) -> Value {
 }
 
 /// `GET /tape`: every node with its op, inputs, shape, kind, names, source line, backward rule,
-/// value and gradient, the edges, and the loss node. `"layout"` is left `null` for the page.
+/// value and gradient, the edges, and the loss node. `"layout"` places the nodes for the page.
 pub fn tape_json(session: &mut Session) -> Result<Value, ApiError> {
     let tape = Tape::new();
     let (loss, names) = record(session, &tape)?;
@@ -110,7 +110,7 @@ pub fn tape_json(session: &mut Session) -> Result<Value, ApiError> {
         "nodes": nodes,
         "edges": edges,
         "loss": loss.id().index(),
-        "layout": Value::Null,
+        "layout": crate::graph_layout::page_layout_json(nodes.len(), &edges),
     }))
 }
 

@@ -8,6 +8,7 @@ mod golden;
 mod images;
 mod names;
 mod playground;
+mod playground_browser;
 mod robust_input;
 mod streams;
 mod subcommands;

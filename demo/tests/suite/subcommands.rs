@@ -388,3 +388,61 @@ fn graph_writes_the_step_as_graphviz_dot() {
         );
     }
 }
+
+/// Whether every tag of `xml` is closed in order (self-closing tags and the prologue aside):
+/// a structural check of a generated SVG, not a full XML parser.
+fn tags_balance(xml: &str) -> bool {
+    let mut open = Vec::new();
+    for piece in xml.split('<').skip(1) {
+        let Some((tag, _)) = piece.split_once('>') else {
+            return false;
+        };
+        if tag.starts_with('?') || tag.starts_with('!') || tag.ends_with('/') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            if open.pop() != Some(name.trim().to_string()) {
+                return false;
+            }
+        } else {
+            open.push(tag.split_whitespace().next().unwrap_or("").to_string());
+        }
+    }
+    open.is_empty()
+}
+
+#[test]
+fn graph_draws_an_svg_with_one_box_per_node_without_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = path_in(dir.path(), "graph.svg");
+    let run = demo_ok(dir.path(), &["graph", "--hidden", "3", "--out", &out]);
+    assert!(run.stdout.contains("(14 nodes)"), "{}", run.stdout);
+    let svg = fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(tags_balance(&svg), "unbalanced tags:\n{svg}");
+    assert_eq!(svg.matches("<g class=\"node\"").count(), 14, "{svg}");
+    // One arrow per input of every op (the DOT of the same step has the same edges).
+    let dot_out = path_in(dir.path(), "graph.dot");
+    demo_ok(dir.path(), &["graph", "--hidden", "3", "--out", &dot_out]);
+    let edges = fs::read_to_string(&dot_out)
+        .unwrap()
+        .matches(" -> ")
+        .count();
+    assert_eq!(svg.matches("<path class=\"edge\"").count(), edges);
+    assert!(svg.contains(">%0 var<") && svg.contains("dense"), "{svg}");
+    assert!(!Path::new(&out).with_extension("png").exists());
+}
+
+#[test]
+fn graph_draws_a_png_without_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = path_in(dir.path(), "graph.png");
+    demo_ok(dir.path(), &["graph", "--hidden", "4,2", "--out", &out]);
+    assert_valid_png(Path::new(&out));
+}
+
+#[test]
+fn tags_balance_catches_a_missing_close() {
+    assert!(tags_balance("<svg><g><rect/></g></svg>"));
+    assert!(!tags_balance("<svg><g><rect/></svg>"));
+}
