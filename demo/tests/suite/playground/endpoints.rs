@@ -136,7 +136,19 @@ fn the_tape_and_the_backward_steps_name_the_tutorials_gradients() {
     assert_eq!(tanh["label"], "a1");
     assert_eq!(tanh["rule"], "dL/dx = dL/dy ⊙ (1 − y²)");
     assert!(tanh["source"].as_str().unwrap().contains(".rs:"));
-    assert_eq!(tape["layout"], Value::Null);
+    // One finite position per node, from the layered layout, and no two nodes in one place.
+    let layout = tape["layout"].as_array().expect("a layout");
+    assert_eq!(layout.len(), nodes.len());
+    let points: Vec<(f64, f64)> = layout
+        .iter()
+        .map(|p| (p["x"].as_f64().unwrap(), p["y"].as_f64().unwrap()))
+        .collect();
+    for (i, a) in points.iter().enumerate() {
+        assert!(a.0.is_finite() && a.1.is_finite(), "node {i} at {a:?}");
+        for b in &points[..i] {
+            assert!(a != b, "two nodes at {a:?}");
+        }
+    }
     let loss = tape["loss"].as_u64().unwrap() as usize;
     assert_eq!(nodes[loss]["label"], "loss");
     for edge in tape["edges"].as_array().unwrap() {
