@@ -106,10 +106,10 @@ pub struct NamesArgs {
     #[arg(long, value_delimiter = ',', value_name = "LIST",
           default_value = "bigram,mlp,rnn,gru,transformer", value_parser = names_model)]
     pub models: Vec<String>,
-    /// Save each trained model as DIR/<model>.json
+    /// Save each trained model as DIR/MODEL.json (MODEL: bigram, mlp, ...)
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
-    /// Load each model from DIR/<model>.json (as --save wrote it) instead of training it
+    /// Load each model from DIR/MODEL.json (as --save wrote it) instead of training it
     #[arg(long, value_name = "DIR", conflicts_with = "save")]
     pub load: Option<PathBuf>,
 }
