@@ -29,39 +29,12 @@ use nn::optim::{Optimizer, Sgd};
 use nn::seq::{Transformer, TransformerConfig};
 use nn::{Params, Reduction, Sequential};
 use serde_json::Value;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-/// The system allocator, counting how many allocations (and reallocations) it serves.
-struct CountingAllocator;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `alloc`'s contract, which `System` shares.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` through `alloc` or `realloc` above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: `ptr` came from `System` and the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+#[path = "../../autograd/examples/support/counting_allocator.rs"]
+mod counting_allocator;
 
 /// Images per mini-batch of the cnn workload.
 const BATCH: usize = 64;
@@ -363,7 +336,7 @@ fn run(options: &Options) -> Result<(), String> {
         let start = Instant::now();
         for pass in 0..options.passes {
             if pass == counted_from {
-                allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+                allocations_before = counting_allocator::allocations();
             }
             workload.step(&mut tape, pass);
         }
@@ -371,7 +344,7 @@ fn run(options: &Options) -> Result<(), String> {
             seconds.push(start.elapsed().as_secs_f64());
         }
         if run == 0 {
-            let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
+            let allocations = counting_allocator::allocations() - allocations_before;
             allocations_per_pass = allocations as f64 / (options.passes - counted_from) as f64;
         }
     }

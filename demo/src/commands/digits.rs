@@ -86,7 +86,7 @@ pub fn run_into(out_dir: &Path, epochs: usize) -> Result<Vec<DigitsResult>> {
         results.push(DigitsResult {
             name: name.to_string(),
             architecture: architecture.to_string(),
-            parameters: model.params().iter().map(|(_, t)| t.len()).sum(),
+            parameters: model.params().numel(),
             curves,
             test_predictions: model.predict(&test.features),
             elapsed,

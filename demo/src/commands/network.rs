@@ -87,40 +87,44 @@ impl Network {
 
     /// The number of trained values (weights, biases, scales and shifts).
     pub fn parameter_count(&self) -> usize {
-        nn::Model::params(self)
-            .iter()
-            .map(|(_, tensor)| tensor.len())
-            .sum()
+        self.model().params().numel()
+    }
+}
+
+impl Network {
+    /// The model inside, as the training loop sees it: every [`nn::Model`] method of `Network`
+    /// goes through here, so that the two kinds are told apart in one place.
+    fn model(&self) -> &dyn nn::Model {
+        match self {
+            Network::Mlp(model) => model,
+            Network::Sequential(model) => model,
+        }
+    }
+
+    /// [`Network::model`], mutable.
+    fn model_mut(&mut self) -> &mut dyn nn::Model {
+        match self {
+            Network::Mlp(model) => model,
+            Network::Sequential(model) => model,
+        }
     }
 }
 
 impl nn::Model for Network {
     fn params(&self) -> &Params {
-        match self {
-            Network::Mlp(model) => model.params(),
-            Network::Sequential(model) => model.params(),
-        }
+        self.model().params()
     }
 
     fn params_mut(&mut self) -> &mut Params {
-        match self {
-            Network::Mlp(model) => model.params_mut(),
-            Network::Sequential(model) => model.params_mut(),
-        }
+        self.model_mut().params_mut()
     }
 
     fn in_features(&self) -> usize {
-        match self {
-            Network::Mlp(model) => model.in_features(),
-            Network::Sequential(model) => model.in_features(),
-        }
+        self.model().in_features()
     }
 
     fn classes(&self) -> usize {
-        match self {
-            Network::Mlp(model) => model.classes(),
-            Network::Sequential(model) => model.classes(),
-        }
+        self.model().classes()
     }
 
     fn gradients(
@@ -131,14 +135,8 @@ impl nn::Model for Network {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, ParamGrads) {
-        match self {
-            Network::Mlp(model) => {
-                nn::Model::gradients(model, tape, features, labels, reduction, reg)
-            }
-            Network::Sequential(model) => {
-                nn::Model::gradients(model, tape, features, labels, reduction, reg)
-            }
-        }
+        self.model_mut()
+            .gradients(tape, features, labels, reduction, reg)
     }
 
     fn evaluate(
@@ -149,9 +147,7 @@ impl nn::Model for Network {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, Vec<usize>) {
-        match self {
-            Network::Mlp(model) => model.evaluate(tape, features, labels, reduction, reg),
-            Network::Sequential(model) => model.evaluate(tape, features, labels, reduction, reg),
-        }
+        self.model()
+            .evaluate(tape, features, labels, reduction, reg)
     }
 }
