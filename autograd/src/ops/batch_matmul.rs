@@ -1,11 +1,10 @@
 //! The matrix product over a leading batch axis, as in attention's `Q·Kᵀ` and `weights·V`.
 
-use super::swap_axes::SwapAxes;
+use super::matmul::flip;
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
-use crate::shape::Shape;
-use crate::tensor::Tensor;
+use crate::tensor::{Layout, Tensor};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -36,41 +35,74 @@ impl<'t> Var<'t> {
         if ba != bb && ba != 1 && bb != 1 {
             fail("the batch sizes differ and neither is 1");
         }
-        Var::apply(BatchMatMul, [self, other])
+        Var::apply(BatchMatMul::PLAIN, [self, other])
     }
 }
 
-/// `Y[b] = A[b] · B[b]` for rank-3 `A` and `B`, a batch of 1 broadcast.
+/// `Y[b] = op_a(A[b]) · op_b(B[b])` for rank-3 `A` and `B`, each matrix read as stored or
+/// transposed, a batch of 1 broadcast (the public method records [`BatchMatMul::PLAIN`]; the
+/// rules record the transposed forms, which the kernel reads without copying).
 #[derive(Clone)]
-pub(crate) struct BatchMatMul;
+pub(crate) struct BatchMatMul {
+    pub(crate) a: Layout,
+    pub(crate) b: Layout,
+}
+
+impl BatchMatMul {
+    /// `A[b] · B[b]`.
+    pub(crate) const PLAIN: BatchMatMul = BatchMatMul {
+        a: Layout::AsIs,
+        b: Layout::AsIs,
+    };
+}
 
 impl Primitive for BatchMatMul {
     const NAME: &'static str = "batch_matmul";
     const SAVES: Saves = Saves::INPUTS;
     const RULE: &'static str = "dL/dA[b] = dL/dY[b] · B[b]ᵀ;  dL/dB[b] = A[b]ᵀ · dL/dY[b]  (summed over broadcast batches)";
 
-    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
-        let (a, b) = (inputs[0], inputs[1]);
-        let (ba, m, k) = (a.dims()[0], a.dims()[1], a.dims()[2]);
-        let (bb, n) = (b.dims()[0], b.dims()[2]);
-        let batch = ba.max(bb);
-        let mut data = Vec::with_capacity(batch * m * n);
-        for i in 0..batch {
-            let a_i = matrix(a, if ba == 1 { 0 } else { i }, m, k);
-            let b_i = matrix(b, if bb == 1 { 0 } else { i }, k, n);
-            data.extend_from_slice(a_i.matmul(&b_i).data());
+    fn parameters(&self) -> String {
+        let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
+        if self.a == Layout::AsIs && self.b == Layout::AsIs {
+            return String::new();
         }
-        Tensor::from_vec(data, [batch, m, n])
+        format!("a{} · b{}", mark(self.a), mark(self.b))
     }
 
-    /// For `Y[b] = A[b] · B[b]`: `dL/dA[b] = dL/dY[b] · B[b]ᵀ` and `dL/dB[b] = A[b]ᵀ · dL/dY[b]`
-    /// (the matrix rule batch by batch, the transposes being swaps of the last two axes); an
-    /// operand broadcast from a batch of 1 gets the sum over the batch (`sum_to` its shape).
+    fn forward(&self, inputs: &[&Tensor]) -> Tensor {
+        inputs[0].batch_matmul_with(self.a, inputs[1], self.b)
+    }
+
+    /// For `Y[b] = A[b] · B[b]`: `dL/dA[b] = dL/dY[b] · B[b]ᵀ` and `dL/dB[b] = A[b]ᵀ · dL/dY[b]`,
+    /// the matrix rule batch by batch; an operand broadcast from a batch of 1 gets the sum over
+    /// the batch (`sum_to` its shape).
+    ///
+    /// With transposed operands, `A' = op_a(A)` and `B' = op_b(B)`, the same rule gives
+    /// `dL/dA'` and `dL/dB'`, transposed back where the operand was read transposed (as for
+    /// [`matmul`](Var::matmul)): `dL/dA = dL/dY · B'ᵀ`, or `B' · dL/dYᵀ` when `A' = Aᵀ`;
+    /// `dL/dB = A'ᵀ · dL/dY`, or `dL/dYᵀ · A'` when `B' = Bᵀ`. Each is this op in other layouts,
+    /// so no transpose is ever copied.
     fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
-        let swap = |v: &C::V| c.apply(SwapAxes { a: 1, b: 2 }, [v]);
+        let (la, lb) = (self.a, self.b);
+        let (t, plain) = (Layout::Transposed, Layout::AsIs);
+        let product = |a, b, operands: [&C::V; 2]| c.apply(BatchMatMul { a, b }, operands);
         let (a_shape, b_shape) = (saved.shape(0), saved.shape(1));
-        grads.set(0, || c.sum_to(&c.apply(BatchMatMul, [g, &swap(&saved.input(1))]), a_shape));
-        grads.set(1, || c.sum_to(&c.apply(BatchMatMul, [&swap(&saved.input(0)), g]), b_shape));
+        grads.set(0, || {
+            let b = saved.input(1);
+            let grad = match la {
+                Layout::AsIs => product(plain, flip(lb), [g, &b]),
+                Layout::Transposed => product(lb, t, [&b, g]),
+            };
+            c.sum_to(&grad, a_shape)
+        });
+        grads.set(1, || {
+            let a = saved.input(0);
+            let grad = match lb {
+                Layout::AsIs => product(flip(la), plain, [&a, g]),
+                Layout::Transposed => product(t, la, [g, &a]),
+            };
+            c.sum_to(&grad, b_shape)
+        });
     }
 
     fn cases() -> Vec<OpCase> {
@@ -85,13 +117,18 @@ impl Primitive for BatchMatMul {
             OpCase::new(Self::NAME, "[1, 2, 3]·[2, 3, 2]", &[(&[1, 2, 3], n), (&[2, 3, 2], n)], |v| {
                 v[0].batch_matmul(v[1])
             }),
+            OpCase::new(Self::NAME, "[2, 3, 4]·[2, 2, 4]ᵀ", &[(&[2, 3, 4], n), (&[2, 2, 4], n)], |v| {
+                let op = BatchMatMul { a: Layout::AsIs, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[1, 4, 3]ᵀ·[2, 4, 2]", &[(&[1, 4, 3], n), (&[2, 4, 2], n)], |v| {
+                let op = BatchMatMul { a: Layout::Transposed, b: Layout::AsIs };
+                Var::apply(op, [v[0], v[1]])
+            }),
+            OpCase::new(Self::NAME, "[2, 4, 3]ᵀ·[1, 2, 4]ᵀ", &[(&[2, 4, 3], n), (&[1, 2, 4], n)], |v| {
+                let op = BatchMatMul { a: Layout::Transposed, b: Layout::Transposed };
+                Var::apply(op, [v[0], v[1]])
+            }),
         ]
     }
-}
-
-/// Matrix `index` of a rank-3 tensor whose matrices are `rows × columns`, copied out.
-fn matrix(x: &Tensor, index: usize, rows: usize, columns: usize) -> Tensor {
-    let size = rows * columns;
-    let data = x.data()[index * size..(index + 1) * size].to_vec();
-    Tensor::from_vec(data, Shape::new(&[rows, columns]))
 }

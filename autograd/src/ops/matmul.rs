@@ -73,7 +73,7 @@ impl MatMul {
 }
 
 /// The other layout: the transpose of a transpose is the matrix as stored.
-fn flip(layout: Layout) -> Layout {
+pub(crate) fn flip(layout: Layout) -> Layout {
     match layout {
         Layout::AsIs => Layout::Transposed,
         Layout::Transposed => Layout::AsIs,

@@ -4,7 +4,7 @@
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
-use crate::shape::{MAX_RANK, Shape};
+use super::permute::permute;
 use crate::tensor::Tensor;
 use crate::var::Var;
 use std::panic::Location;
@@ -67,30 +67,12 @@ impl Primitive for SwapAxes {
     }
 }
 
-/// `x` with axes `a` and `b` exchanged, copied in the new row-major order.
+/// `x` with axes `a` and `b` exchanged, copied in the new row-major order: the permutation
+/// that exchanges them.
 fn swap(x: &Tensor, a: usize, b: usize) -> Tensor {
-    let dims = x.dims();
-    let mut out_dims = [0; MAX_RANK];
-    out_dims[..dims.len()].copy_from_slice(dims);
-    out_dims.swap(a, b);
-    let out_shape = Shape::new(&out_dims[..dims.len()]);
-    let mut in_strides = x.shape().strides();
-    in_strides.swap(a, b);
-    let rank = dims.len();
-    let mut index = [0; MAX_RANK];
-    let mut data = Vec::with_capacity(x.len());
-    for _ in 0..x.len() {
-        let offset: usize = (0..rank).map(|k| index[k] * in_strides[k]).sum();
-        data.push(x.data()[offset]);
-        for k in (0..rank).rev() {
-            index[k] += 1;
-            if index[k] < out_dims[k] {
-                break;
-            }
-            index[k] = 0;
-        }
-    }
-    Tensor::from_vec(data, out_shape)
+    let mut axes = [0, 1, 2, 3];
+    axes.swap(a, b);
+    permute(x, &axes[..x.rank()])
 }
 
 #[cfg(test)]

@@ -32,14 +32,14 @@ pub(crate) fn is_bias_row(bias: &[usize], n: usize) -> bool {
 
 /// What a layer adds to its product: a bias row on every row, then an activation.
 #[derive(Clone, Copy)]
-struct Epilogue<'a> {
+pub(super) struct Epilogue<'a> {
     bias: Option<&'a [f64]>,
     activation: Option<Activation>,
 }
 
 impl Epilogue<'_> {
     /// A plain product.
-    const NONE: Epilogue<'static> = Epilogue {
+    pub(super) const NONE: Epilogue<'static> = Epilogue {
         bias: None,
         activation: None,
     };
@@ -196,38 +196,13 @@ impl Tensor {
             epilogue.is_none() || layout_a == Layout::AsIs,
             "{op}: a bias or activation needs the input as stored"
         );
-        let (m, k, n) = (a.rows(), a.cols(), b.cols());
-        // Every path below writes each output element, so the storage starts uninitialised
-        // (on a large layer, zeroing it first would be one more pass over memory).
+        let (m, n) = (a.rows(), b.cols());
+        // Every path writes each output element, so the storage starts uninitialised (on a
+        // large layer, zeroing it first would be one more pass over memory).
         let mut out = storage::with_capacity(m * n);
         let cells = &mut out.spare_capacity_mut()[..m * n];
-        if uses_plain_loops(layout_a, [m, k, n]) {
-            plain_product(self, layout_a, other, layout_b, epilogue, cells, [m, k, n]);
-        } else {
-            // The GEMM adds the product to the bias rows, or writes it without reading the
-            // uninitialised cells. (The rows are written on the threads the GEMM uses.)
-            let output = match epilogue.bias {
-                Some(bias) => {
-                    assert_eq!(
-                        bias.len(),
-                        n,
-                        "{op}: a bias of {} values for {n} columns",
-                        bias.len()
-                    );
-                    for_row_blocks(cells, n, m * n, |_, rows| {
-                        rows.chunks_exact_mut(n)
-                            .for_each(|row| write_row(row, bias))
-                    });
-                    // SAFETY: `bias` holds `n` values (asserted above), so each of the `m` rows
-                    // of `n` cells was written just above.
-                    gemm::Output::AddTo(unsafe { assume_written(cells) })
-                }
-                None => gemm::Output::Fresh(cells),
-            };
-            let activation = epilogue.activation.map(Activation::in_place);
-            gemm::product(&a, &b, output, activation);
-        }
-        // SAFETY: the plain loops and the GEMM each wrote all `m·n` elements.
+        product_into(&a, layout_a, &b, layout_b, epilogue, cells, op);
+        // SAFETY: `product_into` wrote all `m·n` elements.
         unsafe { out.set_len(m * n) };
         Tensor::from_vec(out, [m, n])
     }
@@ -240,14 +215,7 @@ impl Tensor {
     pub fn transpose(&self) -> Tensor {
         match self.rank() {
             0 | 1 => self.clone(),
-            2 => {
-                let (rows, cols) = (self.dims()[0], self.dims()[1]);
-                let mut data = storage::with_capacity(self.len());
-                for c in 0..cols {
-                    data.extend((0..rows).map(|r| self.data[r * cols + c]));
-                }
-                Tensor::from_vec(data, [cols, rows])
-            }
+            2 => transposed(&self.data, [self.dims()[0], self.dims()[1]]),
             _ => panic!(
                 "transpose: shape {} has rank {}; only ranks 0 to 2 transpose",
                 self.shape,
@@ -257,8 +225,67 @@ impl Tensor {
     }
 }
 
+/// `cells ← op(a)·op(b)`, finished by `epilogue` (only with `a` as stored), every cell written:
+/// by plain loops or the GEMM, as [`uses_plain_loops`] decides. `a` and `b` are the operands as
+/// read (`layout_a` and `layout_b` say whether that is their stored transpose), with matching
+/// inner dimensions; `cells` holds the `[a.rows, b.cols]` output.
+pub(super) fn product_into(
+    a: &StridedMatrix,
+    layout_a: Layout,
+    b: &StridedMatrix,
+    layout_b: Layout,
+    epilogue: Epilogue,
+    cells: &mut [MaybeUninit<f64>],
+    op: &str,
+) {
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    if uses_plain_loops(layout_a, [m, k, n]) {
+        plain_product(
+            a.stored(),
+            layout_a,
+            b.stored(),
+            layout_b,
+            epilogue,
+            cells,
+            [m, k, n],
+        );
+        return;
+    }
+    // The GEMM adds the product to the bias rows, or writes it without reading the
+    // uninitialised cells. (The rows are written on the threads the GEMM uses.)
+    let output = match epilogue.bias {
+        Some(bias) => {
+            assert_eq!(
+                bias.len(),
+                n,
+                "{op}: a bias of {} values for {n} columns",
+                bias.len()
+            );
+            for_row_blocks(cells, n, m * n, |_, rows| {
+                rows.chunks_exact_mut(n)
+                    .for_each(|row| write_row(row, bias))
+            });
+            // SAFETY: `bias` holds `n` values (asserted above), so each of the `m` rows of `n`
+            // cells was written just above.
+            gemm::Output::AddTo(unsafe { assume_written(cells) })
+        }
+        None => gemm::Output::Fresh(cells),
+    };
+    let activation = epilogue.activation.map(Activation::in_place);
+    gemm::product(a, b, output, activation);
+}
+
+/// The transpose `[cols, rows]` of the row-major `[rows, cols]` matrix `data`.
+fn transposed(data: &[f64], [rows, cols]: [usize; 2]) -> Tensor {
+    let mut out = storage::with_capacity(rows * cols);
+    for c in 0..cols {
+        out.extend((0..rows).map(|r| data[r * cols + c]));
+    }
+    Tensor::from_vec(out, [cols, rows])
+}
+
 /// A rank-2 tensor read as stored or transposed, as the GEMM takes its operands.
-fn strided(tensor: &Tensor, layout: Layout) -> StridedMatrix<'_> {
+pub(super) fn strided(tensor: &Tensor, layout: Layout) -> StridedMatrix<'_> {
     let stored = StridedMatrix::row_major(tensor.data(), [tensor.dims()[0], tensor.dims()[1]]);
     match layout {
         Layout::AsIs => stored,
@@ -272,9 +299,9 @@ fn strided(tensor: &Tensor, layout: Layout) -> StridedMatrix<'_> {
 /// weight matrix, the smallest operand. Large products are split by rows of the output across
 /// threads.
 fn plain_product(
-    a: &Tensor,
+    a: &[f64],
     layout_a: Layout,
-    b: &Tensor,
+    b: &[f64],
     layout_b: Layout,
     epilogue: Epilogue,
     out: &mut [MaybeUninit<f64>],
@@ -309,15 +336,14 @@ fn plain_product(
         return;
     }
     let shape = [m, k, n];
-    let a = a.data();
     // A narrow output with a long inner dimension: each entry is one long dot product, with the
     // columns of `b` made contiguous.
     if layout_a == Layout::AsIs && n <= NARROW && k > SHORT_INNER {
         let b_columns;
         let columns = match layout_b {
-            Layout::Transposed => b.data(),
+            Layout::Transposed => b,
             Layout::AsIs => {
-                b_columns = b.transpose();
+                b_columns = transposed(b, [k, n]);
                 b_columns.data()
             }
         };
@@ -343,9 +369,9 @@ fn plain_product(
     }
     let b_rows;
     let b = match layout_b {
-        Layout::AsIs => b.data(),
+        Layout::AsIs => b,
         Layout::Transposed => {
-            b_rows = b.transpose();
+            b_rows = transposed(b, [n, k]);
             b_rows.data()
         }
     };

@@ -1,6 +1,7 @@
 //! `Tensor`: an owned, contiguous, row-major array of f64 with a shape; plain maths, no graph.
 
 mod activation;
+mod batched;
 mod display;
 mod elementwise;
 mod layout;

@@ -66,13 +66,20 @@ impl Attention {
         params.insert(key(&self.prefix, "b_o"), Tensor::zeros([d]));
     }
 
-    /// The attention output `[B, T, width]` for `x` `[B, T, width]`, and each head's weights
-    /// `[B, T, T]` (row `i`: how much step `i` attends to each step `j ≤ i`).
+    /// The attention output `[B, T, width]` for `x` `[B, T, width]`, and the attention weights
+    /// `[B, heads, T, T]` (`[b, h, i, j]`: how much step `i` of sequence `b` attends to step
+    /// `j ≤ i` in head `h`).
+    ///
+    /// All heads are computed at once: each projection `[B·T, width]` is seen as
+    /// `[B, T, heads, d]` and its axes permuted so that the heads join the batch, `Q` and `V`
+    /// as `[B·heads, T, d]` and `K` already transposed as `[B·heads, d, T]`; one batched
+    /// product then gives every head's scores, and the heads' outputs are permuted back into
+    /// their columns (the `concat` of the formula).
     ///
     /// # Panics
     /// If `x` is not `[B, T, width]`.
     #[track_caller]
-    pub fn forward<'t>(&self, p: &ParamVars<'t>, x: Var<'t>) -> (Var<'t>, Vec<Var<'t>>) {
+    pub fn forward<'t>(&self, p: &ParamVars<'t>, x: Var<'t>) -> (Var<'t>, Var<'t>) {
         let shape = x.shape();
         if shape.rank() != 3 || shape.dims()[2] != self.width {
             panic!(
@@ -81,28 +88,32 @@ impl Attention {
                 std::panic::Location::caller()
             );
         }
-        let (b, t, width) = (shape.dims()[0], shape.dims()[1], self.width);
+        let (b, t, width, heads) = (shape.dims()[0], shape.dims()[1], self.width, self.heads);
+        let d = width / heads;
         let w = |name| p.get(&key(&self.prefix, name));
         let rows = x.reshape([b * t, width]);
-        let project = |name| rows.matmul(w(name)).reshape([b, t, width]);
-        let (q, k, v) = (project("W_q"), project("W_k"), project("W_v"));
-        let d = width / self.heads;
-        let mask = x.tape().constant(causal_mask(t));
-        let mut outputs = Vec::with_capacity(self.heads);
-        let mut weights = Vec::with_capacity(self.heads);
-        for h in 0..self.heads {
-            let head = |m: Var<'t>| m.slice(2, h * d, d);
-            let scores = head(q).batch_matmul(head(k).swap_axes(1, 2)) / (d as f64).sqrt() + mask;
-            let attention = scores.softmax(2);
-            outputs.push(attention.batch_matmul(head(v)));
-            weights.push(attention);
-        }
-        let joined = if self.heads == 1 {
-            outputs[0]
-        } else {
-            Var::concat(&outputs, 2)
+        // [B·T, width] → [B, T, heads, d] → the axes `order` → [B·heads, …]
+        let by_head = |name, order: &[usize], last: [usize; 2]| {
+            rows.matmul(w(name))
+                .reshape([b, t, heads, d])
+                .permute(order)
+                .reshape([b * heads, last[0], last[1]])
         };
-        let y = joined.reshape([b * t, width]).affine(w("W_o"), w("b_o"));
-        (y.reshape([b, t, width]), weights)
+        let q = by_head("W_q", &[0, 2, 1, 3], [t, d]);
+        let k_transposed = by_head("W_k", &[0, 2, 3, 1], [d, t]);
+        let v = by_head("W_v", &[0, 2, 1, 3], [t, d]);
+        let mask = x.tape().constant(causal_mask(t));
+        let scores = q.batch_matmul(k_transposed) / (d as f64).sqrt() + mask;
+        let attention = scores.softmax(2);
+        let joined = attention
+            .batch_matmul(v)
+            .reshape([b, heads, t, d])
+            .permute(&[0, 2, 1, 3])
+            .reshape([b * t, width]);
+        let y = joined.affine(w("W_o"), w("b_o"));
+        (
+            y.reshape([b, t, width]),
+            attention.reshape([b, heads, t, t]),
+        )
     }
 }

@@ -59,9 +59,9 @@ impl Block {
         params.insert(key(&self.prefix, "b_2"), Tensor::zeros([d]));
     }
 
-    /// The block's output `[B, T, width]` and its attention weights (one `[B, T, T]` per head).
+    /// The block's output `[B, T, width]` and its attention weights `[B, heads, T, T]`.
     #[track_caller]
-    pub fn forward<'t>(&self, p: &ParamVars<'t>, x: Var<'t>) -> (Var<'t>, Vec<Var<'t>>) {
+    pub fn forward<'t>(&self, p: &ParamVars<'t>, x: Var<'t>) -> (Var<'t>, Var<'t>) {
         let (attended, weights) = self.attention().forward(p, self.norm("ln1").forward(p, x));
         let x = x + attended;
         let dims = x.shape();

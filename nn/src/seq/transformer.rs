@@ -77,7 +77,8 @@ impl Transformer {
 
     /// The logits `[batch·time, vocab]` (row `b·time + t` predicts the token after position
     /// `t` of sequence `b`) for `ids`, `batch` sequences of `time` tokens one after another,
-    /// and the attention weights of every block's every head (block by block).
+    /// and the attention weights of every block, `[batch, heads, time, time]` each (see
+    /// [`Attention::forward`](super::Attention::forward)).
     ///
     /// # Panics
     /// If `ids` is not `batch·time` long, `time` exceeds the context, or an id is out of the
@@ -102,7 +103,7 @@ impl Transformer {
         for block in self.blocks() {
             let (y, w) = block.forward(p, x);
             x = y;
-            weights.extend(w);
+            weights.push(w);
         }
         let normed = self
             .final_norm()

@@ -230,11 +230,12 @@ fn masked_attention_weights_are_exact_zeros_after_each_step_and_rows_sum_to_one(
     let tape = Tape::new();
     let x = tape.var(Tensor::randn([2, 5, 4], &mut StdRng::seed_from_u64(13)));
     let (y, weights) = attention.forward(&params.on_tape(&tape), x);
-    for w in &weights {
-        let w = w.value().clone();
+    let w = weights.value().clone();
+    assert_eq!(w.dims(), &[2, 2, 5, 5]);
+    for h in 0..2 {
         for b in 0..2 {
             for i in 0..5 {
-                let row: Vec<f64> = (0..5).map(|j| w.get(&[b, i, j]).unwrap()).collect();
+                let row: Vec<f64> = (0..5).map(|j| w.get(&[b, h, i, j]).unwrap()).collect();
                 assert!(row[i + 1..].iter().all(|&v| v == 0.0), "row {i}: {row:?}");
                 assert!(row[..=i].iter().all(|&v| v > 0.0), "row {i}: {row:?}");
                 assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-15);

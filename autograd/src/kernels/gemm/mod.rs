@@ -83,6 +83,11 @@ impl<'a> StridedMatrix<'a> {
         }
     }
 
+    /// The row-major buffer the matrix is read from (its values as stored, whatever the strides).
+    pub(crate) fn stored(&self) -> &'a [f64] {
+        self.data
+    }
+
     /// Rows, as read.
     pub(crate) fn rows(&self) -> usize {
         self.rows

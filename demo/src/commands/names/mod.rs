@@ -299,9 +299,13 @@ fn attention_map(model: &Model, params: &Params, word: &str) -> (Vec<char>, Tens
     let tape = Tape::new();
     let (_, weights) = model.forward(&params.constants_on(&tape), &tokens, 1, tokens.len());
     let letters = tokens.iter().map(|&t| data::letter(t)).collect();
+    // [1, heads, T, T] → head 0 as [1, T, T]
     let map = weights
         .last()
-        .map(|w| w.value().clone())
+        .map(|w| {
+            let t = tokens.len();
+            w.value().slice_axis(1, 0, 1).reshape([1, t, t])
+        })
         .unwrap_or_else(|| Tensor::zeros([1, 1, 1]));
     (letters, map)
 }

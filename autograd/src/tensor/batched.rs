@@ -1,0 +1,158 @@
+//! Matrix products over a leading batch axis: `[B, m, k] · [B, k, n] → [B, m, n]`.
+
+use super::linalg::{Epilogue, product_into};
+use super::{Layout, Tensor};
+use crate::kernels::gemm::StridedMatrix;
+use crate::kernels::parallel::for_row_blocks;
+use crate::kernels::storage;
+
+impl Tensor {
+    /// `op(self[i]) · op(other[i])` for every matrix `i` of two rank-3 tensors, each `op`
+    /// reading its matrices as stored or transposed without copying them (numpy's
+    /// `a @ b`, `a @ b.swapaxes(1, 2)`, ...). A batch of 1 on either side is broadcast to the
+    /// other's.
+    ///
+    /// Each product is the one [`matmul_with`](Tensor::matmul_with) computes for that pair of
+    /// matrices, to the last bit; the batch is split across threads when it is large.
+    ///
+    /// # Panics
+    /// If an operand is not rank 3, the inner dimensions (as read) differ, or the batch sizes
+    /// differ and neither is 1.
+    #[track_caller]
+    pub fn batch_matmul_with(&self, layout_a: Layout, other: &Tensor, layout_b: Layout) -> Tensor {
+        let fail = |why: &str| -> ! {
+            panic!(
+                "batch_matmul: {} · {} ({layout_a:?}, {layout_b:?}): {why}",
+                self.shape, other.shape
+            )
+        };
+        if self.rank() != 3 || other.rank() != 3 {
+            fail("both operands must be rank 3 [batch, rows, columns]");
+        }
+        let read = |t: &Tensor, layout| {
+            let [rows, cols] = [t.dims()[1], t.dims()[2]];
+            match layout {
+                Layout::AsIs => [rows, cols],
+                Layout::Transposed => [cols, rows],
+            }
+        };
+        let ([m, k], [k_b, n]) = (read(self, layout_a), read(other, layout_b));
+        if k != k_b {
+            fail("the inner dimensions differ");
+        }
+        let (batch_a, batch_b) = (self.dims()[0], other.dims()[0]);
+        if batch_a != batch_b && batch_a != 1 && batch_b != 1 {
+            fail("the batch sizes differ and neither is 1");
+        }
+        let batch = batch_a.max(batch_b);
+        let (size_a, size_b, size_out) = (m * k, k * n, m * n);
+        let mut out = storage::with_capacity(batch * size_out);
+        if size_out > 0 {
+            let cells = &mut out.spare_capacity_mut()[..batch * size_out];
+            // One "row" of the split is one output matrix.
+            for_row_blocks(cells, size_out, batch * m * k * n, |first, block| {
+                for (offset, cells) in block.chunks_exact_mut(size_out).enumerate() {
+                    let index = first + offset;
+                    let a = matrix_of(self, index, size_a, layout_a);
+                    let b = matrix_of(other, index, size_b, layout_b);
+                    product_into(
+                        &a,
+                        layout_a,
+                        &b,
+                        layout_b,
+                        Epilogue::NONE,
+                        cells,
+                        "batch_matmul",
+                    );
+                }
+            });
+        }
+        // SAFETY: `product_into` wrote every cell of each of the `batch` output matrices (and
+        // there are none to write when they are empty).
+        unsafe { out.set_len(batch * size_out) };
+        Tensor::from_vec(out, [batch, m, n])
+    }
+}
+
+/// Matrix `index` of the rank-3 `t` (matrix 0 when its batch is 1, broadcast), `size` values,
+/// read as `layout` says.
+fn matrix_of(t: &Tensor, index: usize, size: usize, layout: Layout) -> StridedMatrix<'_> {
+    let start = if t.dims()[0] == 1 { 0 } else { index * size };
+    let stored = [t.dims()[1], t.dims()[2]];
+    let matrix = StridedMatrix::row_major(&t.data()[start..start + size], stored);
+    match layout {
+        Layout::AsIs => matrix,
+        Layout::Transposed => matrix.transposed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counting(dims: [usize; 3], offset: f64) -> Tensor {
+        let len = dims.iter().product::<usize>();
+        let data = (0..len).map(|i| (i as f64 * 0.37 + offset).sin()).collect();
+        Tensor::from_vec(data, dims)
+    }
+
+    fn matrix(t: &Tensor, index: usize) -> Tensor {
+        let [rows, cols] = [t.dims()[1], t.dims()[2]];
+        let index = if t.dims()[0] == 1 { 0 } else { index };
+        let data = t.data()[index * rows * cols..][..rows * cols].to_vec();
+        Tensor::from_vec(data, [rows, cols])
+    }
+
+    /// Every layout pair, broadcast on either side, small (plain loops) and large (the GEMM),
+    /// split across threads or not: each output matrix is bit for bit the rank-2 product of
+    /// its pair.
+    #[test]
+    fn each_matrix_is_the_rank_2_product_of_its_pair() {
+        let layouts = [Layout::AsIs, Layout::Transposed];
+        let stored = |layout, [rows, cols]: [usize; 2]| match layout {
+            Layout::AsIs => [rows, cols],
+            Layout::Transposed => [cols, rows],
+        };
+        for (batch_a, batch_b, m, k, n) in [
+            (3, 3, 2, 4, 5),
+            (1, 4, 3, 2, 3),
+            (4, 1, 5, 3, 1),
+            (128, 128, 12, 8, 12),
+            (2, 2, 70, 40, 90),
+            (3, 3, 0, 2, 4),
+            (2, 2, 3, 0, 2),
+        ] {
+            for la in layouts {
+                for lb in layouts {
+                    let [ra, ca] = stored(la, [m, k]);
+                    let [rb, cb] = stored(lb, [k, n]);
+                    let a = counting([batch_a, ra, ca], 0.3);
+                    let b = counting([batch_b, rb, cb], 0.8);
+                    let got = a.batch_matmul_with(la, &b, lb);
+                    let batch = batch_a.max(batch_b);
+                    assert_eq!(got.dims(), &[batch, m, n]);
+                    for i in 0..batch {
+                        let expected = matrix(&a, i).matmul_with(la, &matrix(&b, i), lb);
+                        assert_eq!(
+                            &got.data()[i * m * n..][..m * n],
+                            expected.data(),
+                            "[{batch_a}, {m}, {k}]·[{batch_b}, {k}, {n}] {la:?}·{lb:?}, matrix {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "batch_matmul: [2, 3, 4] · [3, 4, 2] (AsIs, AsIs): the batch sizes differ"
+    )]
+    fn unequal_batches_panic_with_both_shapes() {
+        let _ = Tensor::zeros([2, 3, 4]).batch_matmul_with(
+            Layout::AsIs,
+            &Tensor::zeros([3, 4, 2]),
+            Layout::AsIs,
+        );
+    }
+}
