@@ -28,9 +28,9 @@ pub fn retain_freed_memory() -> bool {
 }
 
 /// Frees the buffers the kernels keep on the calling thread for reuse: the pool of tensor
-/// storage and the matrix product's packing buffers. Returns how many bytes they held.
+/// storage (and of the shells that share it) and the matrix product's packing buffers. Returns how many bytes they held.
 pub(crate) fn release_kernel_buffers() -> usize {
-    super::storage::release() + super::gemm::release_packed()
+    super::storage::release() + super::buffer::release() + super::gemm::release_packed()
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@
 //!   [`parallel::sum_row_blocks`] and [`parallel::for_row_blocks_summing`]) or ranges
 //!   ([`parallel::for_ranges`]) across rayon's threads, always at the same rows for a given
 //!   size, so that sums come out the same on every run.
+//! - [`buffer`]: [`buffer::Buffer`], a tensor's values shared between the tensors that hold the
+//!   same values (reshapes, clones, gradients passed on unchanged) and copied on the first write
+//!   while shared.
 //! - [`storage`]: the per-thread pool of tensor buffers that makes a training step allocate
 //!   nothing after warm-up ([`storage::with_capacity`], [`storage::recycle`] and the
 //!   constructors beside them), and [`storage::assume_written`] for cells a kernel has filled.
@@ -39,6 +42,7 @@
 //! the CPU has it, a vectorised map takes only kernels known to write every cell) or is an
 //! `unsafe fn` with a `# Safety` section.
 
+pub(crate) mod buffer;
 pub(crate) mod fastmath;
 pub(crate) mod gemm;
 pub(crate) mod lanes;

@@ -21,15 +21,12 @@ impl Tensor {
                 }
             })
         };
-        Tensor {
-            shape: self.shape,
-            data,
-        }
+        Tensor::from_storage(data, self.shape)
     }
 
     /// Applies `f` to every element in place.
     pub fn map_in_place(&mut self, f: impl Fn(f64) -> f64) {
-        for x in &mut self.data {
+        for x in self.data.make_mut() {
             *x = f(*x);
         }
     }
@@ -52,10 +49,7 @@ impl Tensor {
                     }
                 })
             };
-            return Tensor {
-                shape: self.shape,
-                data,
-            };
+            return Tensor::from_storage(data, self.shape);
         }
         let Some(shape) = Shape::broadcast(self.shape, other.shape) else {
             panic!(
@@ -72,7 +66,7 @@ impl Tensor {
             return other.map(|b| f(a, b));
         }
         if let Some(data) = zip_rows(self, other, shape, &f) {
-            return Tensor { shape, data };
+            return Tensor::from_storage(data, shape);
         }
         let dims = padded_dims(shape);
         let strides_a = broadcast_strides(self.shape, shape);
@@ -86,10 +80,13 @@ impl Tensor {
                 ));
             }
         });
-        Tensor { shape, data }
+        Tensor::from_storage(data, shape)
     }
 
     /// Adds `other` (of the same shape) into `self` elementwise.
+    ///
+    /// When other tensors share `self`'s values, the sum goes into storage of its own in one
+    /// pass (rather than a copy, then the sum).
     ///
     /// # Panics
     /// If the shapes differ.
@@ -100,7 +97,11 @@ impl Tensor {
             "add_assign: shapes {} and {} differ",
             self.shape, other.shape
         );
-        for (a, b) in self.data.iter_mut().zip(&other.data) {
+        if !self.data.is_unique() {
+            *self = self.zip_map(other, |a, b| a + b);
+            return;
+        }
+        for (a, b) in self.data.make_mut().iter_mut().zip(other.data.iter()) {
             *a += b;
         }
     }
@@ -116,7 +117,7 @@ impl Tensor {
             "add_scaled: shapes {} and {} differ",
             self.shape, other.shape
         );
-        for (a, b) in self.data.iter_mut().zip(&other.data) {
+        for (a, b) in self.data.make_mut().iter_mut().zip(other.data.iter()) {
             *a += alpha * b;
         }
     }
@@ -146,7 +147,7 @@ impl Tensor {
                 data.push(self.data[base + i * strides[3]]);
             }
         });
-        Tensor { shape, data }
+        Tensor::from_storage(data, shape)
     }
 
     /// `f(self, other)` elementwise, for two tensors of one shape, and the sums of the result
@@ -197,17 +198,8 @@ impl Tensor {
         });
         // SAFETY: the blocks tile the cells, and each row of each block was written.
         unsafe { data.set_len(self.len()) };
-        let sums = Tensor {
-            shape: Shape::new(&[width]),
-            data: sums,
-        };
-        (
-            Tensor {
-                shape: self.shape,
-                data,
-            },
-            sums,
-        )
+        let sums = Tensor::from_storage(sums, Shape::new(&[width]));
+        (Tensor::from_storage(data, self.shape), sums)
     }
 
     /// Sums over the dimensions that broadcasting expanded, so that the result has shape `shape`:
@@ -233,7 +225,7 @@ impl Tensor {
         let width = out.len();
         if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
             parallel::sum_row_blocks(&self.data, &mut out, sum_rows_narrow);
-            return Tensor { shape, data: out };
+            return Tensor::from_storage(out, shape);
         }
         let dims = padded_dims(self.shape);
         // Walking the source in order, each element lands where the broadcast view of `shape` reads it.
@@ -245,7 +237,7 @@ impl Tensor {
                 flat += 1;
             }
         });
-        Tensor { shape, data: out }
+        Tensor::from_storage(out, shape)
     }
 }
 
@@ -338,7 +330,7 @@ fn zip_rows(
     let mut data = storage::with_capacity(shape.numel());
     if is_row_of(b, a) {
         for row in a.data.chunks_exact(b.len()) {
-            data.extend(row.iter().zip(&b.data).map(|(&x, &y)| f(x, y)));
+            data.extend(row.iter().zip(b.data.iter()).map(|(&x, &y)| f(x, y)));
         }
     } else if is_row_of(a, b) {
         for row in b.data.chunks_exact(a.len()) {
@@ -346,12 +338,12 @@ fn zip_rows(
         }
     } else if is_column_of(b, a) {
         let width = a.dims().last().copied().unwrap_or(1).max(1);
-        for (row, &y) in a.data.chunks_exact(width).zip(&b.data) {
+        for (row, &y) in a.data.chunks_exact(width).zip(b.data.iter()) {
             data.extend(row.iter().map(|&x| f(x, y)));
         }
     } else if is_column_of(a, b) {
         let width = b.dims().last().copied().unwrap_or(1).max(1);
-        for (row, &x) in b.data.chunks_exact(width).zip(&a.data) {
+        for (row, &x) in b.data.chunks_exact(width).zip(a.data.iter()) {
             data.extend(row.iter().map(|&y| f(x, y)));
         }
     } else {

@@ -17,6 +17,7 @@ pub(crate) use elementwise::sums_columns_as_sum_to;
 pub use linalg::Layout;
 pub(crate) use linalg::is_bias_row;
 
+use crate::kernels::buffer::Buffer;
 use crate::kernels::storage;
 use crate::shape::Shape;
 use std::ops::{Index, IndexMut};
@@ -32,10 +33,11 @@ use std::ops::{Index, IndexMut};
 /// assert_eq!(t.dims(), &[2, 3]);
 /// assert_eq!(t[[1, 2]], 6.0);
 /// ```
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Tensor {
     shape: Shape,
-    data: Vec<f64>,
+    /// Shared with other tensors holding the same values (a clone, a reshape) until written.
+    data: Buffer,
 }
 
 impl Tensor {
@@ -52,14 +54,26 @@ impl Tensor {
             "Tensor::from_vec: {} values cannot fill shape {shape}",
             data.len()
         );
-        Tensor { shape, data }
+        Tensor {
+            shape,
+            data: Buffer::new(data),
+        }
+    }
+
+    /// A tensor of `shape` from storage a kernel filled with its `shape.numel()` values.
+    pub(crate) fn from_storage(data: Vec<f64>, shape: Shape) -> Tensor {
+        debug_assert_eq!(data.len(), shape.numel(), "from_storage: {shape}");
+        Tensor {
+            shape,
+            data: Buffer::new(data),
+        }
     }
 
     /// A rank-0 tensor holding one value.
     pub fn scalar(value: f64) -> Tensor {
         Tensor {
             shape: Shape::scalar(),
-            data: storage::filled(1, value),
+            data: Buffer::new(storage::filled(1, value)),
         }
     }
 
@@ -68,7 +82,7 @@ impl Tensor {
     pub fn full(shape: impl Into<Shape>, value: f64) -> Tensor {
         let shape = shape.into();
         Tensor {
-            data: storage::filled(shape.numel(), value),
+            data: Buffer::new(storage::filled(shape.numel(), value)),
             shape,
         }
     }
@@ -149,12 +163,12 @@ impl Tensor {
 
     /// The elements in row-major order, mutably.
     pub fn data_mut(&mut self) -> &mut [f64] {
-        &mut self.data
+        self.data.make_mut()
     }
 
     /// The elements, giving up the tensor.
-    pub fn into_data(mut self) -> Vec<f64> {
-        std::mem::take(&mut self.data)
+    pub fn into_data(self) -> Vec<f64> {
+        self.data.into_vec()
     }
 
     /// The value of a tensor with exactly one element (any rank).
@@ -183,7 +197,7 @@ impl Tensor {
     /// # Panics
     /// If the element counts differ.
     #[track_caller]
-    pub fn reshape(mut self, shape: impl Into<Shape>) -> Tensor {
+    pub fn reshape(self, shape: impl Into<Shape>) -> Tensor {
         let shape = shape.into();
         assert_eq!(
             shape.numel(),
@@ -194,7 +208,7 @@ impl Tensor {
         );
         Tensor {
             shape,
-            data: std::mem::take(&mut self.data),
+            data: self.data,
         }
     }
 
@@ -243,22 +257,6 @@ impl Tensor {
     }
 }
 
-impl Clone for Tensor {
-    fn clone(&self) -> Tensor {
-        Tensor {
-            shape: self.shape,
-            data: storage::copied(&self.data),
-        }
-    }
-}
-
-impl Drop for Tensor {
-    /// Gives the storage back for the next tensor of its size (see `storage`).
-    fn drop(&mut self) {
-        storage::recycle(std::mem::take(&mut self.data));
-    }
-}
-
 impl<const N: usize> Index<[usize; N]> for Tensor {
     type Output = f64;
 
@@ -272,7 +270,7 @@ impl<const N: usize> IndexMut<[usize; N]> for Tensor {
     #[track_caller]
     fn index_mut(&mut self, index: [usize; N]) -> &mut f64 {
         let flat = self.checked_flat_index(&index);
-        &mut self.data[flat]
+        &mut self.data.make_mut()[flat]
     }
 }
 

@@ -142,12 +142,13 @@ impl Tensor {
             indices.len()
         );
         let mut out = Tensor::zeros([indices.len(), columns]);
-        for (r, (&index, &value)) in indices.iter().zip(&self.data).enumerate() {
+        let cells = out.data_mut();
+        for (r, (&index, &value)) in indices.iter().zip(self.data.iter()).enumerate() {
             assert!(
                 index < columns,
                 "scatter: index {index} in row {r} is out of range for {columns} columns"
             );
-            out.data[r * columns + index] = value;
+            cells[r * columns + index] = value;
         }
         out
     }

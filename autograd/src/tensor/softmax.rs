@@ -101,7 +101,13 @@ impl Tensor {
         let (shift, exps) = self.shifted_exponentials("logsumexp", axis);
         let mut totals = exps.sum_axis(axis, keepdim);
         let logs = totals.ln();
-        for ((total, log), shift) in totals.data.iter_mut().zip(&logs.data).zip(&shift.data) {
+        for ((total, log), shift) in totals
+            .data
+            .make_mut()
+            .iter_mut()
+            .zip(logs.data.iter())
+            .zip(shift.data.iter())
+        {
             *total = shift + log;
         }
         totals

@@ -26,9 +26,6 @@ impl Tensor {
 
     /// A vectorised kernel applied into fresh storage.
     fn mapped(&self, function: Vectorised) -> Tensor {
-        Tensor {
-            shape: self.shape,
-            data: fastmath::mapped(&self.data, function),
-        }
+        Tensor::from_storage(fastmath::mapped(&self.data, function), self.shape)
     }
 }

@@ -200,33 +200,46 @@ fn portable_layer(a: &StridedMatrix, b: &StridedMatrix, c: Output, activation: O
 }
 
 /// [`product`] by matrixmultiply's GEMM, on any CPU; returns the output's cells, all written.
+///
+/// Large products are cut into blocks of whole output rows, one per thread of the kernels'
+/// pool, each block a single-threaded GEMM (matrixmultiply's own threads are not used: a second
+/// pool beside rayon's would have the two take turns on the same cores). Each cell's sum runs
+/// over the inner dimension in the same order whatever the cut, so the result does not depend
+/// on the number of threads.
 #[track_caller]
 fn portable<'c>(a: &StridedMatrix, b: &StridedMatrix, c: Output<'c>) -> &'c mut [f64] {
     check_dimensions(a, b, &c);
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let (c, accumulate) = c.into_cells();
-    // SAFETY: the constructors of `StridedMatrix` keep every `(i, p)` with `i < m`, `p < k`
-    // (and every `(p, j)`, `j < n`) inside its buffer, and `c` holds the `m·n` cells of the
-    // output (checked above); the buffers are live and `c`, borrowed mutably, overlaps
-    // neither. With beta 0 the GEMM writes C without reading it; with beta 1 (an
-    // `Output::AddTo`) every cell holds a number.
-    unsafe {
-        matrixmultiply::dgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.data.as_ptr(),
-            a.row_stride as isize,
-            a.col_stride as isize,
-            b.data.as_ptr(),
-            b.row_stride as isize,
-            b.col_stride as isize,
-            if accumulate { 1.0 } else { 0.0 },
-            c.as_mut_ptr().cast::<f64>(),
-            n as isize,
-            1,
-        );
+    if m > 0 && n > 0 {
+        for_row_blocks(c, n, m * k * n, |first_row, block| {
+            let rows = block.len() / n;
+            // SAFETY: the constructors of `StridedMatrix` keep every `(i, p)` with `i < m`,
+            // `p < k` (and every `(p, j)`, `j < n`) inside its buffer; the block is rows
+            // `first_row..first_row + rows` of the `m·n` output cells (checked above), so the
+            // rows of `a` it reads, starting at row `first_row`, lie inside `a`'s buffer too.
+            // The buffers are live and `block`, borrowed mutably, overlaps neither. With beta 0
+            // the GEMM writes C without reading it; with beta 1 (an `Output::AddTo`) every
+            // cell holds a number.
+            unsafe {
+                matrixmultiply::dgemm(
+                    rows,
+                    k,
+                    n,
+                    1.0,
+                    a.data.as_ptr().add(first_row * a.row_stride),
+                    a.row_stride as isize,
+                    a.col_stride as isize,
+                    b.data.as_ptr(),
+                    b.row_stride as isize,
+                    b.col_stride as isize,
+                    if accumulate { 1.0 } else { 0.0 },
+                    block.as_mut_ptr().cast::<f64>(),
+                    n as isize,
+                    1,
+                );
+            }
+        });
     }
     // SAFETY: the GEMM wrote every one of the `m·n` cells (or, with `k = 0`, zeroed them or
     // kept the numbers they held).
