@@ -9,6 +9,8 @@
 //!   it, matrixmultiply's GEMM elsewhere. Operands are [`gemm::StridedMatrix`] views (a transpose
 //!   costs nothing) and the output a [`gemm::Output`], fresh cells or numbers to add to. The crate
 //!   calls [`gemm::product`].
+//! - [`small_product`]: products of small matrices (attention's per-head products), each output
+//!   row summed in registers ([`small_product::product`]).
 //! - [`fastmath`]: `exp`, `ln`, `tanh` and the logistic sigmoid, vectorised over slices into
 //!   fresh storage ([`fastmath::mapped`]) and in place ([`fastmath::tanh_in_place`],
 //!   [`fastmath::sigmoid_in_place`]), within a few ulp of the C library's.
@@ -50,6 +52,7 @@ mod memory;
 pub(crate) mod parallel;
 #[cfg(test)]
 pub(crate) mod reference;
+pub(crate) mod small_product;
 pub(crate) mod storage;
 
 pub(crate) use memory::release_kernel_buffers;

@@ -13,7 +13,7 @@ pub(crate) fn product(a: &StridedMatrix, b: &StridedMatrix, start: Option<&[f64]
         for j in 0..n {
             let mut sum = 0.0;
             for p in 0..k {
-                sum += a.at(i, p) * b.at(p, j);
+                sum += a.get(i, p) * b.get(p, j);
             }
             out.push(match start {
                 Some(start) => start[i * n + j] + sum,

@@ -103,6 +103,13 @@ pub(super) fn release() -> usize {
     .unwrap_or(0)
 }
 
+/// Output cells set to zero, as numbers.
+pub(crate) fn zeros_in(cells: &mut [MaybeUninit<f64>]) -> &mut [f64] {
+    cells.iter_mut().for_each(|cell| _ = cell.write(0.0));
+    // SAFETY: every cell was written just above.
+    unsafe { assume_written(cells) }
+}
+
 /// Cells of output storage as numbers, once a kernel has written them.
 ///
 /// # Safety

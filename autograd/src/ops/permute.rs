@@ -3,6 +3,7 @@
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
+use crate::kernels::storage;
 use crate::shape::{MAX_RANK, Shape};
 use crate::tensor::Tensor;
 use crate::var::Var;
@@ -96,28 +97,24 @@ pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
         stride[lead + i] = input_strides[axis];
     }
     let data = x.data();
-    let mut output = Tensor::zeros(Shape::new(&dims));
-    if output.is_empty() {
-        return output;
-    }
+    let shape = Shape::new(&dims);
+    let mut output = storage::with_capacity(shape.numel());
     let (run, step) = (size[3], stride[3]);
-    let mut runs = output.data_mut().chunks_exact_mut(run);
-    for a in 0..size[0] {
-        for b in 0..size[1] {
-            for c in 0..size[2] {
-                let base = a * stride[0] + b * stride[1] + c * stride[2];
-                let out = runs.next().expect("one run per index of the leading axes");
-                if step == 1 {
-                    out.copy_from_slice(&data[base..][..run]);
-                } else {
-                    for (d, value) in out.iter_mut().enumerate() {
-                        *value = data[base + d * step];
+    if run > 0 {
+        for a in 0..size[0] {
+            for b in 0..size[1] {
+                for c in 0..size[2] {
+                    let base = a * stride[0] + b * stride[1] + c * stride[2];
+                    if step == 1 {
+                        output.extend_from_slice(&data[base..][..run]);
+                    } else {
+                        output.extend((0..run).map(|d| data[base + d * step]));
                     }
                 }
             }
         }
     }
-    output
+    Tensor::from_vec(output, shape)
 }
 
 /// The ordering that undoes `axes`: `inverse[axes[i]] = i`.

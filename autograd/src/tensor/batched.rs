@@ -4,7 +4,9 @@ use super::linalg::{Epilogue, product_into};
 use super::{Layout, Tensor};
 use crate::kernels::gemm::StridedMatrix;
 use crate::kernels::parallel::for_row_blocks;
+use crate::kernels::small_product;
 use crate::kernels::storage;
+use std::mem::MaybeUninit;
 
 impl Tensor {
     /// `op(self[i]) · op(other[i])` for every matrix `i` of two rank-3 tensors, each `op`
@@ -50,28 +52,54 @@ impl Tensor {
         if size_out > 0 {
             let cells = &mut out.spare_capacity_mut()[..batch * size_out];
             // One "row" of the split is one output matrix.
+            let small = m * k * n <= SMALL_PRODUCT;
             for_row_blocks(cells, size_out, batch * m * k * n, |first, block| {
+                // Rows of a transposed `B`, made once per matrix and reused.
+                let mut b_rows = storage::with_capacity(if small { size_b } else { 0 });
                 for (offset, cells) in block.chunks_exact_mut(size_out).enumerate() {
                     let index = first + offset;
                     let a = matrix_of(self, index, size_a, layout_a);
                     let b = matrix_of(other, index, size_b, layout_b);
-                    product_into(
-                        &a,
-                        layout_a,
-                        &b,
-                        layout_b,
-                        Epilogue::NONE,
-                        cells,
-                        "batch_matmul",
-                    );
+                    if small {
+                        small_product(&a, &b, &mut b_rows, cells);
+                    } else {
+                        let product = "batch_matmul";
+                        product_into(&a, layout_a, &b, layout_b, Epilogue::NONE, cells, product);
+                    }
                 }
+                storage::recycle(b_rows);
             });
         }
-        // SAFETY: `product_into` wrote every cell of each of the `batch` output matrices (and
+        // SAFETY: `small_product` or `product_into` wrote every cell of each of the `batch` output matrices (and
         // there are none to write when they are empty).
         unsafe { out.set_len(batch * size_out) };
         Tensor::from_vec(out, [batch, m, n])
     }
+}
+
+/// Up to this many multiply-adds per matrix, a batch's products run through
+/// [`small_product`]: its matrices are too small for the general kernels' set-up to pay off
+/// (attention's products of one head, `[T, d] · [d, T]`, are a few hundred).
+const SMALL_PRODUCT: usize = 16 * 1024;
+
+/// `out ← a · b` for one small pair of matrices, as read (either may be a transpose), by
+/// [`small_product::product`]: every cell is its products summed in order from `+0`. A `b` that
+/// is not stored row by row is first copied into `b_rows` so that its rows are contiguous.
+fn small_product(
+    a: &StridedMatrix,
+    b: &StridedMatrix,
+    b_rows: &mut Vec<f64>,
+    out: &mut [MaybeUninit<f64>],
+) {
+    let (k, n) = (b.rows(), b.cols());
+    let rows: &[f64] = if b.is_row_major() {
+        b.stored()
+    } else {
+        b_rows.clear();
+        b_rows.extend((0..k).flat_map(|p| (0..n).map(move |j| b.get(p, j))));
+        b_rows
+    };
+    small_product::product(a, rows, n, out);
 }
 
 /// Matrix `index` of the rank-3 `t` (matrix 0 when its batch is 1, broadcast), `size` values,
@@ -103,11 +131,31 @@ mod tests {
         Tensor::from_vec(data, [rows, cols])
     }
 
-    /// Every layout pair, broadcast on either side, small (plain loops) and large (the GEMM),
-    /// split across threads or not: each output matrix is bit for bit the rank-2 product of
-    /// its pair.
+    /// `op_a(a) · op_b(b)` by the definition, each cell summed from `+0` in order of `p`.
+    fn in_order(a: &Tensor, la: Layout, b: &Tensor, lb: Layout) -> Tensor {
+        let logical = |t: &Tensor, layout| match layout {
+            Layout::AsIs => t.clone(),
+            Layout::Transposed => t.transpose(),
+        };
+        let (a, b) = (logical(a, la), logical(b, lb));
+        let (m, k, n) = (a.dims()[0], a.dims()[1], b.dims()[1]);
+        let mut out = Tensor::zeros([m, n]);
+        for i in 0..m {
+            for j in 0..n {
+                if k > 0 {
+                    out[[i, j]] =
+                        (1..k).fold(a[[i, 0]] * b[[0, j]], |sum, p| sum + a[[i, p]] * b[[p, j]]);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every layout pair, broadcast on either side, small (the batch's own loop: bit for bit
+    /// the in-order sums) and large (the general kernels: bit for bit the rank-2 product of the
+    /// pair), split across threads or not.
     #[test]
-    fn each_matrix_is_the_rank_2_product_of_its_pair() {
+    fn each_matrix_is_the_product_of_its_pair() {
         let layouts = [Layout::AsIs, Layout::Transposed];
         let stored = |layout, [rows, cols]: [usize; 2]| match layout {
             Layout::AsIs => [rows, cols],
@@ -117,6 +165,7 @@ mod tests {
             (3, 3, 2, 4, 5),
             (1, 4, 3, 2, 3),
             (4, 1, 5, 3, 1),
+            (2, 2, 3, 20, 2),
             (128, 128, 12, 8, 12),
             (2, 2, 70, 40, 90),
             (3, 3, 0, 2, 4),
@@ -132,7 +181,12 @@ mod tests {
                     let batch = batch_a.max(batch_b);
                     assert_eq!(got.dims(), &[batch, m, n]);
                     for i in 0..batch {
-                        let expected = matrix(&a, i).matmul_with(la, &matrix(&b, i), lb);
+                        let (a_i, b_i) = (matrix(&a, i), matrix(&b, i));
+                        let expected = if m * k * n <= SMALL_PRODUCT {
+                            in_order(&a_i, la, &b_i, lb)
+                        } else {
+                            a_i.matmul_with(la, &b_i, lb)
+                        };
                         assert_eq!(
                             &got.data()[i * m * n..][..m * n],
                             expected.data(),

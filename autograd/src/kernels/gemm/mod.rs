@@ -99,9 +99,18 @@ impl<'a> StridedMatrix<'a> {
     }
 
     /// The value at row `row` and column `col`, as read.
-    #[cfg(test)]
-    pub(crate) fn at(&self, row: usize, col: usize) -> f64 {
+    ///
+    /// # Panics
+    /// If the place lies outside the buffer (it cannot, for `row < rows` and `col < cols`).
+    #[inline]
+    pub(crate) fn get(&self, row: usize, col: usize) -> f64 {
         self.data[row * self.row_stride + col * self.col_stride]
+    }
+
+    /// Whether the rows, as read, lie one after another in the buffer (a row-major matrix read
+    /// as stored).
+    pub(crate) fn is_row_major(&self) -> bool {
+        self.col_stride == 1 && self.row_stride == self.cols
     }
 }
 
