@@ -227,17 +227,19 @@ impl Tensor {
             parallel::sum_row_blocks(&self.data, &mut out, sum_rows_narrow);
             return Tensor::from_storage(out, shape);
         }
-        let dims = padded_dims(self.shape);
-        // Walking the source in order, each element lands where the broadcast view of `shape` reads it.
-        let target_strides = broadcast_strides(shape, self.shape);
-        let mut flat = 0;
-        for_each_row(dims, target_strides, target_strides, |base, _| {
-            for i in 0..dims[3] {
-                out[base + i * target_strides[3]] += self.data[flat];
-                flat += 1;
+        storage::recycle(out);
+        // Each broadcast axis summed in turn (the axis kept, with size 1), then the leading
+        // axes that `shape` lacks dropped.
+        let lead = self.rank() - shape.rank();
+        let mut sums: Option<Tensor> = None;
+        for axis in 0..self.rank() {
+            let target = axis.checked_sub(lead).map_or(1, |axis| shape.dims()[axis]);
+            if target == 1 && self.dims()[axis] != 1 {
+                let from = sums.as_ref().unwrap_or(self);
+                sums = Some(from.sum_axis(axis, true));
             }
-        });
-        Tensor::from_storage(out, shape)
+        }
+        sums.unwrap_or_else(|| self.clone()).reshape(shape)
     }
 }
 
@@ -463,6 +465,45 @@ mod tests {
                     "{dims:?}: column {column}"
                 );
             }
+        }
+    }
+
+    /// Reductions over inner, middle and missing leading axes (and several at once) sum
+    /// each output's copies, as the definition does.
+    #[test]
+    fn sum_to_sums_every_broadcast_axis() {
+        let x = Tensor::from_vec(
+            (0..120).map(|i| f64::from(i % 17) - 8.0).collect(),
+            [2, 3, 4, 5],
+        );
+        let cases: [&[usize]; 6] = [
+            &[2, 3, 4, 1],
+            &[2, 1, 4, 5],
+            &[3, 1, 1],
+            &[1, 3, 1, 5],
+            &[4, 1],
+            &[1],
+        ];
+        for dims in cases {
+            let shape = Shape::new(dims);
+            let got = x.sum_to(shape);
+            assert_eq!(got.shape(), shape);
+            // Each element of x adds into the cell of `shape` that broadcasting reads it from.
+            let lead = 4 - dims.len();
+            let mut expected = vec![0.0; shape.numel()];
+            for (flat, &value) in x.data().iter().enumerate() {
+                let index = [flat / 60, flat / 20 % 3, flat / 5 % 4, flat % 5];
+                let target = (0..dims.len()).fold(0, |at, axis| {
+                    let i = if dims[axis] == 1 {
+                        0
+                    } else {
+                        index[lead + axis]
+                    };
+                    at * dims[axis] + i
+                });
+                expected[target] += value;
+            }
+            assert_eq!(got.data(), expected.as_slice(), "to {dims:?}");
         }
     }
 

@@ -12,6 +12,30 @@ pub(super) fn lane_max(lane: &[f64]) -> f64 {
     )
 }
 
+/// `sums[l] += Σ lanes[l]` for the consecutive lanes of `len > 0` values in `values`, each in
+/// order; four lanes go through the loop together, as four independent chains of additions.
+fn sum_contiguous_lanes(values: &[f64], len: usize, sums: &mut [f64]) {
+    let mut quads = values.chunks_exact(4 * len);
+    let mut quad_sums = sums.chunks_exact_mut(4);
+    for (quad, sums) in (&mut quads).zip(&mut quad_sums) {
+        let (l0, rest) = quad.split_at(len);
+        let (l1, rest) = rest.split_at(len);
+        let (l2, l3) = rest.split_at(len);
+        let mut acc = [sums[0], sums[1], sums[2], sums[3]];
+        for k in 0..len {
+            acc[0] += l0[k];
+            acc[1] += l1[k];
+            acc[2] += l2[k];
+            acc[3] += l3[k];
+        }
+        sums.copy_from_slice(&acc);
+    }
+    let rest = quads.remainder().chunks_exact(len);
+    for (sum, lane) in quad_sums.into_remainder().iter_mut().zip(rest) {
+        *sum = lane.iter().fold(*sum, |total, &x| total + x);
+    }
+}
+
 impl Tensor {
     /// The sum of all elements.
     pub fn sum(&self) -> f64 {
@@ -29,7 +53,34 @@ impl Tensor {
     /// If `axis` is not below the rank.
     #[track_caller]
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        self.reduce_lanes("sum_axis", axis, keepdim, |lane| lane.iter().sum())
+        let (outer, len, inner) = self.lanes_of("sum_axis", axis);
+        // Each lane is summed in order from −0 (as `Iterator::sum` does), several lanes at a
+        // time so that their additions overlap instead of each waiting on the one before.
+        let mut data = storage::filled(outer * inner, -0.0);
+        if len == 0 || inner == 0 {
+            // No lanes, or only empty ones (each sums to −0).
+        } else if inner == 1 {
+            sum_contiguous_lanes(&self.data, len, &mut data);
+        } else {
+            // Lanes across the inner axis: add whole rows of `inner` values, in order of the
+            // summed axis.
+            for (sums, block) in data
+                .chunks_exact_mut(inner)
+                .zip(self.data.chunks_exact(len * inner))
+            {
+                for row in block.chunks_exact(inner) {
+                    for (sum, &x) in sums.iter_mut().zip(row) {
+                        *sum += x;
+                    }
+                }
+            }
+        }
+        let shape = if keepdim {
+            self.shape.with_axis_kept(axis)
+        } else {
+            self.shape.with_axis_removed(axis)
+        };
+        Tensor::from_vec(data, shape)
     }
 
     /// The maximum along `axis` (NaN if the lane holds one).
@@ -186,6 +237,45 @@ mod tests {
         assert_eq!(grid().sum_axis(1, true).dims(), &[2, 1]);
         assert_eq!(grid().sum_axis(1, true).data(), &[9.0, 12.0]);
         assert_eq!(grid().sum(), 21.0);
+    }
+
+    /// Every axis of ranks 1 to 4, lane counts either side of the four lanes summed together,
+    /// empty axes: each sum is bit for bit its lane summed in order from −0.
+    #[test]
+    fn each_lane_sums_in_order_from_negative_zero() {
+        let shapes: [&[usize]; 8] = [
+            &[7],
+            &[0],
+            &[5, 3],
+            &[3, 0],
+            &[9, 13],
+            &[2, 3, 4],
+            &[4, 1, 5],
+            &[3, 2, 5, 7],
+        ];
+        for dims in shapes {
+            let shape = crate::shape::Shape::new(dims);
+            let data = (0..shape.numel())
+                .map(|i| (i as f64 * 0.61).sin() * 1e3)
+                .collect();
+            let x = Tensor::from_vec(data, shape);
+            for axis in 0..dims.len() {
+                let sums = x.sum_axis(axis, true);
+                let (outer, len, inner) = shape.split_at_axis(axis);
+                for o in 0..outer {
+                    for i in 0..inner {
+                        let lane = (0..len).map(|k| x.data()[(o * len + k) * inner + i]);
+                        let expected: f64 = lane.sum();
+                        let got = sums.data()[o * inner + i];
+                        assert_eq!(
+                            got.to_bits(),
+                            expected.to_bits(),
+                            "{dims:?} axis {axis}: {got} vs {expected}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
