@@ -4,7 +4,7 @@ use super::attention::Attention;
 use super::layer_norm::LayerNorm;
 use super::{key, scaled_randn};
 use crate::params::{ParamVars, Params};
-use autograd::{Tensor, Var};
+use autograd::{Activation, Tensor, Var};
 use rand::Rng;
 
 /// A pre-norm decoder block on `[B, T, width]`:
@@ -68,9 +68,9 @@ impl Block {
         let (b, t, d) = (dims.dims()[0], dims.dims()[1], self.width);
         let w = |name| p.get(&key(&self.prefix, name));
         let normed = self.norm("ln2").forward(p, x).reshape([b * t, d]);
+        // `dense` is the affine map and tanh as one node (one pass over the hidden layer).
         let mlp = normed
-            .affine(w("W_1"), w("b_1"))
-            .tanh()
+            .dense(w("W_1"), w("b_1"), Activation::Tanh)
             .affine(w("W_2"), w("b_2"));
         (x + mlp.reshape([b, t, d]), weights)
     }
