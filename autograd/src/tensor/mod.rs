@@ -1,4 +1,5 @@
-//! `Tensor`: an owned, contiguous, row-major array of f64 with a shape; plain maths, no graph.
+//! `Tensor`: a contiguous, row-major array of f64 with a shape, a value of its own (copied on
+//! write when shared); plain maths, no graph.
 
 mod activation;
 mod batched;
@@ -22,7 +23,11 @@ use crate::kernels::storage;
 use crate::shape::Shape;
 use std::ops::{Index, IndexMut};
 
-/// An owned, contiguous, row-major array of `f64` with a [`Shape`] of rank 0 to 4.
+/// A contiguous, row-major array of `f64` with a [`Shape`] of rank 0 to 4.
+///
+/// A tensor behaves as a value of its own, but its storage is shared with the tensors made
+/// from it without changing a value (a clone, a [`reshape`](Tensor::reshape)) until one of
+/// them is written to, which then copies it first: cloning and reshaping cost no copy.
 ///
 /// Tensors hold values only; differentiation happens on a [`Tape`](crate::Tape) through
 /// [`Var`](crate::Var)s. Every method here is plain arithmetic.

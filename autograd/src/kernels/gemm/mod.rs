@@ -30,9 +30,10 @@ mod pack;
 #[cfg(target_arch = "x86_64")]
 mod prefetch;
 
-use super::parallel::for_row_blocks;
+use super::parallel::{for_ranges, for_row_blocks};
 use super::storage;
 use std::mem::MaybeUninit;
+use std::ops::Range;
 
 /// An operation on finished output cells, applied in place: a dense layer's activation, run on
 /// each part of the output while it is still in cache.
@@ -210,49 +211,76 @@ fn portable_layer(a: &StridedMatrix, b: &StridedMatrix, c: Output, activation: O
 
 /// [`product`] by matrixmultiply's GEMM, on any CPU; returns the output's cells, all written.
 ///
-/// Large products are cut into blocks of whole output rows, one per thread of the kernels'
-/// pool, each block a single-threaded GEMM (matrixmultiply's own threads are not used: a second
-/// pool beside rayon's would have the two take turns on the same cores). Each cell's sum runs
-/// over the inner dimension in the same order whatever the cut, so the result does not depend
-/// on the number of threads.
+/// Large products are cut into blocks, one per thread of the kernels' pool, each a
+/// single-threaded GEMM (matrixmultiply's own threads are not used: a second pool beside
+/// rayon's would have the two take turns on the same cores). Each block packs its own share of
+/// the operand that is cut and all of the other, so the larger operand is the one cut: `A` by
+/// blocks of output rows, or `B` (a weight gradient's `G` of thousands of rows) by blocks of
+/// output columns. Each cell's sum runs over the inner dimension in the same order whatever the
+/// cut, so the result does not depend on the number of threads.
 #[track_caller]
 fn portable<'c>(a: &StridedMatrix, b: &StridedMatrix, c: Output<'c>) -> &'c mut [f64] {
     check_dimensions(a, b, &c);
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let (c, accumulate) = c.into_cells();
     if m > 0 && n > 0 {
-        for_row_blocks(c, n, m * k * n, |first_row, block| {
-            let rows = block.len() / n;
+        let output = SharedOutput(c.as_mut_ptr().cast::<f64>());
+        let block = |rows: Range<usize>, cols: Range<usize>| {
             // SAFETY: the constructors of `StridedMatrix` keep every `(i, p)` with `i < m`,
-            // `p < k` (and every `(p, j)`, `j < n`) inside its buffer; the block is rows
-            // `first_row..first_row + rows` of the `m·n` output cells (checked above), so the
-            // rows of `a` it reads, starting at row `first_row`, lie inside `a`'s buffer too.
-            // The buffers are live and `block`, borrowed mutably, overlaps neither. With beta 0
-            // the GEMM writes C without reading it; with beta 1 (an `Output::AddTo`) every
-            // cell holds a number.
+            // `p < k` (and every `(p, j)`, `j < n`) inside its buffer, and the block's rows and
+            // columns lie inside `0..m` and `0..n`, so its rows of `a`, columns of `b` and
+            // cells of the `m·n` output (checked above) are inside their buffers. The buffers
+            // are live; each thread writes only its own block's cells, which neither operand
+            // overlaps (the output is borrowed mutably). With beta 0 the GEMM writes C without
+            // reading it; with beta 1 (an `Output::AddTo`) every cell holds a number.
             unsafe {
                 matrixmultiply::dgemm(
-                    rows,
+                    rows.len(),
                     k,
-                    n,
+                    cols.len(),
                     1.0,
-                    a.data.as_ptr().add(first_row * a.row_stride),
+                    a.data.as_ptr().add(rows.start * a.row_stride),
                     a.row_stride as isize,
                     a.col_stride as isize,
-                    b.data.as_ptr(),
+                    b.data.as_ptr().add(cols.start * b.col_stride),
                     b.row_stride as isize,
                     b.col_stride as isize,
                     if accumulate { 1.0 } else { 0.0 },
-                    block.as_mut_ptr().cast::<f64>(),
+                    output.cell(rows.start * n + cols.start),
                     n as isize,
                     1,
                 );
             }
-        });
+        };
+        if m * k >= k * n {
+            for_ranges(m, m * k * n, |rows| block(rows, 0..n));
+        } else {
+            for_ranges(n, m * k * n, |cols| block(0..m, cols));
+        }
     }
     // SAFETY: the GEMM wrote every one of the `m·n` cells (or, with `k = 0`, zeroed them or
     // kept the numbers they held).
     unsafe { storage::assume_written(c) }
+}
+
+/// The output's cells, shared by the threads that each write their own block of them.
+#[derive(Clone, Copy)]
+struct SharedOutput(*mut f64);
+// SAFETY: the threads write disjoint blocks, and the product waits for all of them.
+unsafe impl Sync for SharedOutput {}
+// SAFETY: as for `Sync`: the pointer is only a place to write each thread's own block.
+unsafe impl Send for SharedOutput {}
+
+impl SharedOutput {
+    /// The cell `offset` places from the first (a method, so that closures capture the whole
+    /// `SharedOutput` and not its bare pointer).
+    ///
+    /// # Safety
+    /// The cell must lie inside the output.
+    unsafe fn cell(self, offset: usize) -> *mut f64 {
+        // SAFETY: the caller's promise.
+        unsafe { self.0.add(offset) }
+    }
 }
 
 #[cfg(test)]
