@@ -149,15 +149,26 @@ pub fn describe(report: &GradcheckReport, names: &[&str], options: &GradcheckOpt
     text
 }
 
+/// The parameter (by name, `None` past the end of `names`) and the index within it of a
+/// comparison of one entry; `None` for a random direction.
+pub fn entry<'a>(
+    comparison: &'a Comparison,
+    names: &[&'a str],
+) -> Option<(Option<&'a str>, &'a [usize])> {
+    match &comparison.at {
+        CheckedAt::Element { input, index } => Some((names.get(*input).copied(), index)),
+        _ => None,
+    }
+}
+
 /// `W2[1, 0]` for an entry, `direction 3` for a random direction.
 pub fn location(comparison: &Comparison, names: &[&str]) -> String {
-    match &comparison.at {
-        CheckedAt::Element { input, index } => {
-            let name = names.get(*input).copied().unwrap_or("?");
+    match entry(comparison, names) {
+        Some((name, index)) => {
             let index: Vec<String> = index.iter().map(usize::to_string).collect();
-            format!("{name}[{}]", index.join(", "))
+            format!("{}[{}]", name.unwrap_or("?"), index.join(", "))
         }
-        other => other.to_string(),
+        None => comparison.at.to_string(),
     }
 }
 

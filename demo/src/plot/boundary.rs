@@ -1,5 +1,6 @@
 //! Decision-boundary figures: the plane filled with each point's predicted class, the data on top.
 
+use std::ops::Range;
 use std::path::Path;
 
 use autograd::Tensor;
@@ -17,6 +18,39 @@ pub type Classifier<'a> = &'a dyn Fn(&Tensor) -> Vec<usize>;
 
 /// Cells per axis of the grid on which the classifier is evaluated.
 const GRID_CELLS: usize = 200;
+
+/// Which way the rows of a grid of cells run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowOrder {
+    /// The first row at the bottom (`y_min`), as a chart's cells are drawn.
+    BottomUp,
+    /// The first row at the top (`y_max`), as an image's pixels are stored.
+    TopDown,
+}
+
+/// The centres of the cells of a `resolution × resolution` grid over `x_range` and `y_range`,
+/// as points `[resolution², 2]`: row by row in `rows` order, each row from `x_min` to `x_max`.
+pub fn grid_centres(
+    x_range: &Range<f64>,
+    y_range: &Range<f64>,
+    resolution: usize,
+    rows: RowOrder,
+) -> Tensor {
+    let cell_width = (x_range.end - x_range.start) / resolution as f64;
+    let cell_height = (y_range.end - y_range.start) / resolution as f64;
+    let mut centres = Vec::with_capacity(2 * resolution * resolution);
+    for row in 0..resolution {
+        let y = match rows {
+            RowOrder::BottomUp => y_range.start + (row as f64 + 0.5) * cell_height,
+            RowOrder::TopDown => y_range.end - (row as f64 + 0.5) * cell_height,
+        };
+        for column in 0..resolution {
+            centres.push(x_range.start + (column as f64 + 0.5) * cell_width);
+            centres.push(y);
+        }
+    }
+    Tensor::from_vec(centres, [resolution * resolution, 2])
+}
 
 /// One panel of a grid of decision boundaries.
 pub struct BoundaryPanel<'a> {
@@ -39,14 +73,12 @@ pub fn draw_boundary(
     let (x_range, y_range) = data_extent(data);
     let cell_width = (x_range.end - x_range.start) / GRID_CELLS as f64;
     let cell_height = (y_range.end - y_range.start) / GRID_CELLS as f64;
-    let mut centres = Vec::with_capacity(2 * GRID_CELLS * GRID_CELLS);
-    for row in 0..GRID_CELLS {
-        for column in 0..GRID_CELLS {
-            centres.push(x_range.start + (column as f64 + 0.5) * cell_width);
-            centres.push(y_range.start + (row as f64 + 0.5) * cell_height);
-        }
-    }
-    let predictions = classify(&Tensor::from_vec(centres, [GRID_CELLS * GRID_CELLS, 2]));
+    let predictions = classify(&grid_centres(
+        &x_range,
+        &y_range,
+        GRID_CELLS,
+        RowOrder::BottomUp,
+    ));
     assert_eq!(
         predictions.len(),
         GRID_CELLS * GRID_CELLS,

@@ -15,8 +15,8 @@ mod palette;
 mod scatter;
 
 pub use animation::Animation;
-pub use boundary::boundary_png;
 pub use boundary::{BoundaryPanel, boundary_figure, boundary_grid_figure};
+pub use boundary::{RowOrder, boundary_png, grid_centres};
 pub use canvas::SUPERSAMPLE;
 pub use curve::{LineLabels, Series, line_figure};
 pub use frames::frame_passes;

@@ -1,9 +1,10 @@
 //! `ApiError`: an HTTP status with a one-line reason, sent as `{"error": "..."}`.
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::routes::json_response;
 use super::session::SessionError;
 
 /// A refusal the page shows as it is: the status and one clear line.
@@ -60,12 +61,6 @@ impl From<SessionError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.message }).to_string();
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
+        json_response(self.status, &json!({ "error": self.message }))
     }
 }

@@ -7,6 +7,7 @@ use autograd::Tensor;
 use serde_json::{Value, json};
 
 use crate::commands::network::Network;
+use crate::plot::{RowOrder, grid_centres};
 
 /// Cells per axis of the boundary grid sent with every frame.
 pub const BOUNDARY_RES: usize = 64;
@@ -45,26 +46,37 @@ pub struct Boundary {
     pub confidence: Vec<f64>,
 }
 
+/// The cells a [`Boundary`] is evaluated on: a `res × res` grid over a fixed extent, with its
+/// cell centres built once.
+#[derive(Clone, Debug)]
+pub struct BoundaryGrid {
+    res: usize,
+    x: Range<f64>,
+    y: Range<f64>,
+    /// The cell centres `[res², 2]`, row by row from the top left `(x_min, y_max)`.
+    centres: Tensor,
+}
+
+impl BoundaryGrid {
+    /// A `res × res` grid over `x` and `y`.
+    pub fn new(x: Range<f64>, y: Range<f64>, res: usize) -> BoundaryGrid {
+        let centres = grid_centres(&x, &y, res, RowOrder::TopDown);
+        BoundaryGrid { res, x, y, centres }
+    }
+}
+
 impl Boundary {
-    /// `model`'s predictions at the centres of a `res × res` grid over `x` and `y`.
-    pub fn of(model: &Network, x: Range<f64>, y: Range<f64>, res: usize) -> Boundary {
-        let cell_width = (x.end - x.start) / res as f64;
-        let cell_height = (y.end - y.start) / res as f64;
-        let mut centres = Vec::with_capacity(2 * res * res);
-        for row in 0..res {
-            for column in 0..res {
-                centres.push(x.start + (column as f64 + 0.5) * cell_width);
-                centres.push(y.end - (row as f64 + 0.5) * cell_height);
-            }
-        }
-        let probabilities = model.predict_proba(&Tensor::from_vec(centres, [res * res, 2]));
+    /// `model`'s predictions at the centres of `grid`'s cells.
+    pub fn of(model: &Network, grid: &BoundaryGrid) -> Boundary {
+        let res = grid.res;
+        let probabilities = model.predict_proba(&grid.centres);
         let (class, confidence) = (0..res * res)
             .map(|cell| most_probable(probabilities.row(cell)))
             .unzip();
         Boundary {
             res,
-            x,
-            y,
+            x: grid.x.clone(),
+            y: grid.y.clone(),
             class,
             confidence,
         }
@@ -135,7 +147,8 @@ mod tests {
 
     #[test]
     fn the_grid_runs_from_the_top_left_row_by_row() {
-        let boundary = Boundary::of(&tilted_model(), -1.0..1.0, -1.0..1.0, 2);
+        let grid = BoundaryGrid::new(-1.0..1.0, -1.0..1.0, 2);
+        let boundary = Boundary::of(&tilted_model(), &grid);
         // Centres (-0.5, 0.5), (0.5, 0.5), then (-0.5, -0.5), (0.5, -0.5): scores 0.75, 1.75,
         // -0.25, 0.75.
         assert_eq!(boundary.class, vec![1, 1, 0, 1]);

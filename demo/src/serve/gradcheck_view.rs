@@ -2,7 +2,7 @@
 //! checks them.
 
 use autograd::GradcheckOptions;
-use autograd::gradcheck::{CheckedAt, GradcheckMode};
+use autograd::gradcheck::GradcheckMode;
 use serde_json::{Value, json};
 
 use super::frame::number;
@@ -46,11 +46,9 @@ pub fn gradcheck_json(session: &mut Session) -> Value {
     );
     let names: Vec<&str> = nn::Model::params(model).names().collect();
     let worst = report.worst.as_ref().map_or(Value::Null, |worst| {
-        let (parameter, index) = match &worst.at {
-            CheckedAt::Element { input, index } => {
-                (json!(names.get(*input).copied()), json!(index))
-            }
-            other => (json!(other.to_string()), json!([])),
+        let (parameter, index) = match gradcheck::entry(worst, &names) {
+            Some((name, index)) => (json!(name), json!(index)),
+            None => (json!(worst.at.to_string()), json!([])),
         };
         json!({
             "parameter": parameter,

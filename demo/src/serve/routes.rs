@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::api_error::ApiError;
 use super::assets;
 use super::config::{MAX_CSV_BYTES, RunConfig};
-use super::session::{Session, SessionError};
+use super::session::{Session, SessionError, reproducing_command};
 use super::store::{Shared, Store};
 use super::{gradcheck_view, stream, tape_view};
 
@@ -50,7 +50,7 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// A JSON response.
-fn json_response(status: StatusCode, value: &Value) -> Response {
+pub(super) fn json_response(status: StatusCode, value: &Value) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -147,12 +147,10 @@ async fn create(
     let (train, holdout) = session.points_json();
     let config = session.config().to_json();
     let classes = nn::Model::classes(session.model());
+    let train_command = session.train_command();
     let id = app.store.insert(session);
     let data_url = format!("{}/api/sessions/{id}/data.csv", app.base_url);
-    let command = match app.store.get(&id) {
-        Some(shared) => shared.lock().command(&data_url),
-        None => String::new(),
-    };
+    let command = reproducing_command(&data_url, &train_command);
     let body = json!({
         "id": id,
         "config": config,

@@ -1,14 +1,12 @@
 //! `Session`: one playground run: its data, its network, and the training loop between passes.
 
-use std::ops::Range;
-
 use autograd::Tensor;
 use clap::Parser;
 use nn::train::{PassHook, Trainer};
 use serde_json::{Value, json};
 
 use super::config::{DataKind, RunConfig};
-use super::frame::{BOUNDARY_RES, Boundary, Frame, number};
+use super::frame::{BOUNDARY_RES, Boundary, BoundaryGrid, Frame, number};
 use super::upload;
 use crate::budget;
 use crate::cli::{Cli, Command, TrainArgs};
@@ -31,7 +29,8 @@ pub struct Session {
     initial: Network,
     model: Network,
     trainer: Trainer,
-    extent: (Range<f64>, Range<f64>),
+    /// The grid the boundary is drawn on: the data's extent, which never changes.
+    grid: BoundaryGrid,
 }
 
 /// Why a session could not do what was asked.
@@ -118,7 +117,8 @@ impl Session {
             .unwrap_or_default();
         let trainer = Trainer::new(&model, &dataset, &train_config)
             .map_err(|error| SessionError::Invalid(error.to_string()))?;
-        let extent = crate::plot::data_extent(&data);
+        let (x, y) = crate::plot::data_extent(&data);
+        let grid = BoundaryGrid::new(x, y, BOUNDARY_RES);
         Ok(Session {
             config,
             arguments,
@@ -128,7 +128,7 @@ impl Session {
             initial: model.clone(),
             model,
             trainer,
-            extent,
+            grid,
         })
     }
 
@@ -182,12 +182,9 @@ impl Session {
         2 * budget::training_bytes(&sizes, rows, batch_rows)
     }
 
-    /// The reproducing commands: fetch the data from `data_url`, then train on it.
-    pub fn command(&self, data_url: &str) -> String {
-        format!(
-            "curl -o {DATA_FILE} {data_url}\n{}",
-            self.arguments.join(" ")
-        )
+    /// The `demo train` command line of the run, on the data file [`DATA_FILE`].
+    pub fn train_command(&self) -> String {
+        self.arguments.join(" ")
     }
 
     /// Up to `passes` more passes (fewer when the run ends first), then the frame.
@@ -212,19 +209,22 @@ impl Session {
         self.frame()
     }
 
+    /// The training loop's report on the network as it is now: the pass, losses and accuracies.
+    fn progress(&mut self) -> Result<nn::train::Progress, SessionError> {
+        self.trainer
+            .report(&mut self.model)
+            .map_err(|error| SessionError::Diverged(format!("training stopped: {error}")))
+    }
+
     /// The losses, accuracies and boundary of the network as it is now.
     pub fn frame(&mut self) -> Result<Frame, SessionError> {
-        let progress = self
-            .trainer
-            .report(&mut self.model)
-            .map_err(|error| SessionError::Diverged(format!("training stopped: {error}")))?;
+        let progress = self.progress()?;
         let config = &self.train_config;
         let lr = config.schedule.rate(
             config.learning_rate,
             progress.pass.saturating_sub(1),
             config.passes,
         );
-        let (x, y) = self.extent.clone();
         Ok(Frame {
             pass: progress.pass,
             loss: progress.loss,
@@ -232,7 +232,7 @@ impl Session {
             holdout_loss: progress.holdout_loss,
             holdout_accuracy: progress.holdout_accuracy,
             lr,
-            boundary: Boundary::of(&self.model, x, y, BOUNDARY_RES),
+            boundary: Boundary::of(&self.model, &self.grid),
         })
     }
 
@@ -262,15 +262,22 @@ impl Session {
 
     /// The decision boundary as `demo train --plot` draws it, as PNG bytes.
     pub fn boundary_png(&mut self) -> crate::error::Result<Vec<u8>> {
-        let frame = self.frame().map_err(|error| crate::error::Error::Plot {
+        let progress = self.progress().map_err(|error| crate::error::Error::Plot {
             path: "boundary.png".into(),
             reason: error.to_string(),
         })?;
-        let accuracies = training::accuracy_caption(frame.accuracy, frame.holdout_accuracy);
-        let title = format!("pass {}, {accuracies}", frame.pass);
+        let accuracies =
+            training::accuracy_caption(progress.train_accuracy, progress.holdout_accuracy);
+        let title = format!("pass {}, {accuracies}", progress.pass);
         let classify = |points: &Tensor| self.model.predict(points);
         crate::plot::boundary_png(&self.data, &classify, &title, &self.held_out)
     }
+}
+
+/// The reproducing commands: fetch the data from `data_url`, then train on it with
+/// `train_command` (a session's [`Session::train_command`]).
+pub fn reproducing_command(data_url: &str, train_command: &str) -> String {
+    format!("curl -o {DATA_FILE} {data_url}\n{train_command}")
 }
 
 /// The `demo train` flags of `arguments`, parsed by the command line's own parser.

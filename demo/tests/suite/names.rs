@@ -14,6 +14,27 @@ fn names_file(dir: &Path) -> String {
     write_file(dir, "names.txt", NAMES)
 }
 
+/// `demo names` on the names file `names`, training or loading `models`, with figures in
+/// `figures`, then the flags in `extra`.
+fn names_args<'a>(
+    names: &'a str,
+    models: &'a str,
+    figures: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "names",
+        "--names",
+        names,
+        "--models",
+        models,
+        "--figures",
+        figures,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The table's row for `model`: its name, parameters, train and validation loss per character.
 fn row<'a>(stdout: &'a str, model: &str) -> Vec<&'a str> {
     stdout
@@ -36,18 +57,18 @@ fn saved_models_load_back_to_the_same_losses_and_samples() {
     let dir = tempfile::tempdir().unwrap();
     let names = names_file(dir.path());
     let saved = path_in(dir.path(), "models");
-    let common = [
-        "names",
-        "--names",
-        &names,
-        "--models",
-        "bigram,gru,transformer",
-        "--figures",
-        &path_in(dir.path(), "figures"),
-    ];
-    let mut train = common.to_vec();
-    train.extend(["--steps", "5", "--save", &saved]);
-    let trained = demo_ok(dir.path(), &train).stdout;
+    let figures = path_in(dir.path(), "figures");
+    let models = "bigram,gru,transformer";
+    let trained = demo_ok(
+        dir.path(),
+        &names_args(
+            &names,
+            models,
+            &figures,
+            &["--steps", "5", "--save", &saved],
+        ),
+    )
+    .stdout;
     for model in ["bigram", "gru", "transformer"] {
         assert!(Path::new(&saved).join(format!("{model}.json")).is_file());
     }
@@ -56,9 +77,11 @@ fn saved_models_load_back_to_the_same_losses_and_samples() {
         "only the chosen models are trained"
     );
 
-    let mut load = common.to_vec();
-    load.extend(["--load", &saved]);
-    let loaded = demo_ok(dir.path(), &load).stdout;
+    let loaded = demo_ok(
+        dir.path(),
+        &names_args(&names, models, &figures, &["--load", &saved]),
+    )
+    .stdout;
     for model in ["bigram", "gru", "transformer"] {
         let (before, after) = (row(&trained, model), row(&loaded, model));
         assert_eq!(before[1..4], after[1..4], "{model}: params and losses");
@@ -75,19 +98,12 @@ fn a_checkpoint_of_another_model_is_refused_with_one_line() {
     let figures = path_in(dir.path(), "figures");
     demo_ok(
         dir.path(),
-        &[
-            "names",
-            "--names",
+        &names_args(
             &names,
-            "--models",
             "bigram",
-            "--steps",
-            "2",
-            "--save",
-            &saved,
-            "--figures",
             &figures,
-        ],
+            &["--steps", "2", "--save", &saved],
+        ),
     );
     // The bigram's table under the GRU's name.
     fs::copy(
@@ -97,17 +113,7 @@ fn a_checkpoint_of_another_model_is_refused_with_one_line() {
     .unwrap();
     demo_fails(
         dir.path(),
-        &[
-            "names",
-            "--names",
-            &names,
-            "--models",
-            "gru",
-            "--load",
-            &saved,
-            "--figures",
-            &figures,
-        ],
+        &names_args(&names, "gru", &figures, &["--load", &saved]),
         &[
             "gru.json",
             "another model",
@@ -126,34 +132,14 @@ fn a_checkpoint_of_another_model_is_refused_with_one_line() {
     fs::copy(&mlp, Path::new(&saved).join("rnn.json")).unwrap();
     demo_fails(
         dir.path(),
-        &[
-            "names",
-            "--names",
-            &names,
-            "--models",
-            "rnn",
-            "--load",
-            &saved,
-            "--figures",
-            &figures,
-        ],
+        &names_args(&names, "rnn", &figures, &["--load", &saved]),
         &["rnn.json", "multilayer perceptron"],
     );
 
     // A missing checkpoint.
     demo_fails(
         dir.path(),
-        &[
-            "names",
-            "--names",
-            &names,
-            "--models",
-            "transformer",
-            "--load",
-            &saved,
-            "--figures",
-            &figures,
-        ],
+        &names_args(&names, "transformer", &figures, &["--load", &saved]),
         &["transformer.json"],
     );
 }
@@ -164,17 +150,7 @@ fn bad_names_flags_are_one_line_each() {
     let names = names_file(dir.path());
     let figures = path_in(dir.path(), "figures");
     let run = |extra: &[&str], expected: &[&str]| {
-        let mut args = vec![
-            "names",
-            "--names",
-            &names,
-            "--models",
-            "bigram",
-            "--steps",
-            "2",
-            "--figures",
-            &figures,
-        ];
+        let mut args = names_args(&names, "bigram", &figures, &["--steps", "2"]);
         args.extend_from_slice(extra);
         demo_fails(dir.path(), &args, expected);
     };

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod tutorial;
 pub mod webdriver;
 
 use std::fs;

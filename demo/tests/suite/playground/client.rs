@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+use demo::serve::Server;
 use serde_json::Value;
 
 /// How long a test waits for the server before calling it stuck.
@@ -177,6 +178,11 @@ pub fn post(address: SocketAddr, path: &str, body: &Value) -> Response {
     request(address, "POST", path, Some(body.to_string().as_bytes()))
 }
 
+/// A server on a free port.
+pub fn server() -> Server {
+    Server::start("127.0.0.1", 0).expect("a free port")
+}
+
 /// Creates a session of `config` and returns its JSON, asserting a 201.
 #[track_caller]
 pub fn create(address: SocketAddr, config: &Value) -> Value {
@@ -195,6 +201,25 @@ pub fn step(address: SocketAddr, id: &str, passes: usize) -> Value {
     );
     assert_eq!(response.status, 200, "{}", response.text());
     response.json()
+}
+
+/// The stream URL of session `id`, `passes_per_frame` passes a frame.
+pub fn stream_path(id: &str, passes_per_frame: usize) -> String {
+    format!("/api/sessions/{id}/stream?passes_per_frame={passes_per_frame}")
+}
+
+/// Creates a session of `config` (asserting a 201) and opens its stream, `passes_per_frame`
+/// passes a frame; the session's id and the open stream.
+#[track_caller]
+pub fn new_stream(
+    address: SocketAddr,
+    config: &Value,
+    passes_per_frame: usize,
+) -> (String, EventReader) {
+    let session = create(address, config);
+    let id = session["id"].as_str().unwrap().to_string();
+    let events = EventReader::open(address, &stream_path(&id, passes_per_frame));
+    (id, events)
 }
 
 /// An open `/stream` response, read event by event.

@@ -1,13 +1,11 @@
 //! Every endpoint's happy path.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
-use super::client::{EventReader, create, get, post, request, step};
-use demo::serve::Server;
-
-fn server() -> Server {
-    Server::start("127.0.0.1", 0).expect("a free port")
-}
+use super::client::{create, get, new_stream, post, request, server, step};
+use crate::common::tutorial::tutorial_gradients;
 
 #[test]
 fn the_page_and_its_files_are_served_from_the_binary() {
@@ -83,12 +81,7 @@ fn steps_train_and_reset_returns_to_the_same_start() {
 fn a_stream_sends_frames_until_the_run_ends() {
     let server = server();
     let address = server.address();
-    let session = create(address, &json!({"passes": 30}));
-    let id = session["id"].as_str().unwrap();
-    let mut events = EventReader::open(
-        address,
-        &format!("/api/sessions/{id}/stream?passes_per_frame=7"),
-    );
+    let (id, mut events) = new_stream(address, &json!({"passes": 30}), 7);
     assert_eq!(events.status, 200);
     let mut passes = Vec::new();
     while let Some(frame) = events.next_json() {
@@ -226,7 +219,19 @@ fn the_tapes_gradients_equal_the_training_loops() {
     // The fused ops the training loop records, against the op-by-op recording the page shows.
     let mut tape = autograd::Tape::new();
     let (_, grads) = model.gradients(&mut tape, &features, &labels, nn::Reduction::Sum, 0.01);
+    // And the tutorial's hand-derived formulas, which do not use the engine at all.
+    let params = nn::Model::params(&model);
+    let parameters: HashMap<&str, Vec<f64>> = ["W1", "b1", "W2", "b2"]
+        .into_iter()
+        .map(|name| (name, params.get(name).unwrap().data().to_vec()))
+        .collect();
+    let rows: Vec<[f64; 3]> = points
+        .iter()
+        .map(|p| [0, 1, 2].map(|k| p[k].as_f64().unwrap()))
+        .collect();
+    let by_hand = tutorial_gradients(&rows, &parameters, 3, 0.01);
     let view = get(address, &format!("/api/sessions/{id}/tape")).json();
+    let mut checked_by_hand = Vec::new();
     for node in view["nodes"].as_array().unwrap() {
         let Some(name) = node["name"]
             .as_str()
@@ -243,7 +248,18 @@ fn the_tapes_gradients_equal_the_training_loops() {
                 "{name}"
             );
         }
+        let hand = &by_hand[name];
+        assert_eq!(shown.len(), hand.len(), "d{name}");
+        for (index, (shown, hand)) in shown.iter().zip(hand).enumerate() {
+            assert!(
+                (shown - hand).abs() <= 1e-9 * hand.abs().max(1e-3),
+                "d{name}[{index}]: the tape shows {shown}, the tutorial's formula gives {hand}"
+            );
+        }
+        checked_by_hand.push(name);
     }
+    checked_by_hand.sort_unstable();
+    assert_eq!(checked_by_hand, ["W1", "W2", "b1", "b2"]);
 }
 
 #[test]

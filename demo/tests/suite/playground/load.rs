@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::client::{EventReader, create, get, post};
-use demo::serve::Server;
+use super::client::{EventReader, create, get, new_stream, post, server};
 
 /// Clients at once.
 const CLIENTS: usize = 20;
@@ -60,7 +59,7 @@ fn client(address: SocketAddr, number: usize, deadline: Instant) -> usize {
 
 /// Runs the load for `seconds` and checks it.
 fn run_load(seconds: u64) {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
@@ -129,14 +128,9 @@ fn twenty_clients_train_at_once_for_the_full_duration() {
 #[test]
 #[ignore = "a measurement: run with --ignored --nocapture on an idle machine"]
 fn one_stream_trains_a_hundred_passes_a_second_or_more() {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
-    let session = create(address, &json!({"passes": 1_000_000}));
-    let id = session["id"].as_str().unwrap();
-    let mut events = EventReader::open(
-        address,
-        &format!("/api/sessions/{id}/stream?passes_per_frame=1"),
-    );
+    let (_, mut events) = new_stream(address, &json!({"passes": 1_000_000}), 1);
     events.next_json().unwrap();
     let start = Instant::now();
     let mut frames = 0;

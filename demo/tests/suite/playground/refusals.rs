@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::client::{EventReader, Response, create, declare_body, get, post, request, step};
-use demo::serve::Server;
+use super::client::{
+    EventReader, Response, create, declare_body, get, new_stream, post, request, server, step,
+    stream_path,
+};
 
 /// Asserts a JSON error with `status` whose one line contains `expected`.
 #[track_caller]
@@ -19,7 +21,7 @@ fn assert_refused(response: &Response, status: u16, expected: &str) {
 
 #[test]
 fn bad_configurations_are_refused_and_the_server_serves_on() {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
     let raw = |body: &str| request(address, "POST", "/api/sessions", Some(body.as_bytes()));
     let cases: [(Response, &str); 10] = [
@@ -79,7 +81,7 @@ fn bad_configurations_are_refused_and_the_server_serves_on() {
 
 #[test]
 fn bad_steps_unknown_sessions_and_huge_bodies_are_refused() {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
     let session = create(address, &json!({"passes": 3}));
     let id = session["id"].as_str().unwrap();
@@ -140,36 +142,28 @@ fn bad_steps_unknown_sessions_and_huge_bodies_are_refused() {
 
 #[test]
 fn a_client_gone_mid_stream_stops_its_training() {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
-    let session = create(address, &json!({"passes": 1_000_000}));
-    let id = session["id"].as_str().unwrap();
-    let mut events = EventReader::open(
-        address,
-        &format!("/api/sessions/{id}/stream?passes_per_frame=5"),
-    );
+    let (id, mut events) = new_stream(address, &json!({"passes": 1_000_000}), 5);
     let first = events.next_json().unwrap()["pass"].as_u64().unwrap();
     let second = events.next_json().unwrap()["pass"].as_u64().unwrap();
     assert_eq!((first, second), (5, 10));
     drop(events);
     // The server sees the closed connection at its next frame or two; then nothing trains.
     std::thread::sleep(Duration::from_millis(500));
-    let settled = step(address, id, 1)["pass"].as_u64().unwrap();
+    let settled = step(address, &id, 1)["pass"].as_u64().unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(step(address, id, 1)["pass"].as_u64().unwrap(), settled + 1);
+    assert_eq!(step(address, &id, 1)["pass"].as_u64().unwrap(), settled + 1);
     assert_eq!(get(address, "/").status, 200);
 }
 
 #[test]
 fn a_newer_stream_of_a_session_replaces_the_older() {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
-    let session = create(address, &json!({"passes": 1_000_000}));
-    let id = session["id"].as_str().unwrap();
-    let path = format!("/api/sessions/{id}/stream?passes_per_frame=1");
-    let mut older = EventReader::open(address, &path);
+    let (id, mut older) = new_stream(address, &json!({"passes": 1_000_000}), 1);
     assert!(older.next_json().is_some());
-    let mut newer = EventReader::open(address, &path);
+    let mut newer = EventReader::open(address, &stream_path(&id, 1));
     assert!(newer.next_json().is_some());
     // The older stream ends after at most the frames already queued for it.
     let mut left = 0;

@@ -3,15 +3,14 @@
 
 use serde_json::{Value, json};
 
-use super::client::{create, get, step};
+use super::client::{create, get, server, step};
 use crate::common::demo_ok;
-use demo::serve::Server;
 
 /// Creates a session of `config`, trains it `rounds × passes` passes over HTTP, then runs the
 /// session's own command (its data fetched from the server) with a log every `passes`, and
 /// compares each logged row with the frame the server sent after the same passes.
 fn check_reproduction(config: Value, rounds: usize, passes: usize) {
-    let server = Server::start("127.0.0.1", 0).unwrap();
+    let server = server();
     let address = server.address();
     let session = create(address, &config);
     let id = session["id"].as_str().unwrap();
