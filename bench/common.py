@@ -7,6 +7,7 @@ Weights: JSON object W1, b1, W2, b2, ... (weights input x output, so a layer is 
 import argparse
 import json
 import statistics
+import time
 
 import numpy as np
 
@@ -67,6 +68,18 @@ def write_trace(path, losses):
         f.write("passes,loss\n")
         for passes, loss in enumerate(losses):
             f.write(f"{passes},{float(loss)!r}\n")
+
+
+def time_loops(args, run_once):
+    """Runs `run_once()` (one whole training loop) `args.warm_up + args.runs` times; returns the
+    wall times of the last `args.runs` and the last run's result."""
+    seconds = []
+    for loop in range(args.warm_up + args.runs):
+        start = time.perf_counter()
+        result = run_once()
+        if loop >= args.warm_up:
+            seconds.append(time.perf_counter() - start)
+    return seconds, result
 
 
 def report(impl, args, seconds, final_loss):

@@ -6,7 +6,6 @@ compiled ahead of time, then `--runs` whole loops are timed (each waits for its 
 loss trajectory.
 """
 
-import time
 
 import jax
 
@@ -15,7 +14,7 @@ jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402  (must follow the x64 switch)
 from jax import lax  # noqa: E402
 
-from common import load_data, load_init, parse_args, report, write_trace  # noqa: E402
+from common import load_data, load_init, parse_args, report, time_loops, write_trace  # noqa: E402
 
 
 def make_functions(features, labels, learning_rate, reg):
@@ -63,12 +62,7 @@ def main():
         losses = jax.jit(trace, static_argnums=1)(init, args.trace_passes)
         write_trace(args.trace, list(jax.device_get(losses)))
     compiled = jax.jit(train, static_argnums=1).lower(init, args.passes).compile()
-    seconds = []
-    for loop in range(args.warm_up + args.runs):
-        start = time.perf_counter()
-        params = jax.block_until_ready(compiled(init))
-        if loop >= args.warm_up:
-            seconds.append(time.perf_counter() - start)
+    seconds, params = time_loops(args, lambda: jax.block_until_ready(compiled(init)))
     report("jax", args, seconds, float(mean_loss(params)))
 
 

@@ -18,7 +18,6 @@ loss: the first batch's loss after the loop); `--trace` writes the loss before e
 """
 
 import json
-import time
 
 import jax
 
@@ -28,7 +27,7 @@ import jax.numpy as jnp  # noqa: E402  (must follow the x64 switch)
 import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 
-from common import parse_args, report, write_trace  # noqa: E402
+from common import parse_args, report, time_loops, write_trace  # noqa: E402
 
 BATCH = 64
 
@@ -131,12 +130,7 @@ def main():
         params, losses = jax.jit(train, static_argnums=1)(init, args.trace_passes)
         write_trace(args.trace, list(jax.device_get(losses)) + [float(loss(params, args.trace_passes))])
     compiled = jax.jit(lambda p: train(p, args.passes)[0]).lower(init).compile()
-    seconds = []
-    for loop in range(args.warm_up + args.runs):
-        start = time.perf_counter()
-        params = jax.block_until_ready(compiled(init))
-        if loop >= args.warm_up:
-            seconds.append(time.perf_counter() - start)
+    seconds, params = time_loops(args, lambda: jax.block_until_ready(compiled(init)))
     report("jax", args, seconds, float(jax.jit(loss)(params, 0)))
 
 

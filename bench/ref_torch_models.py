@@ -9,11 +9,10 @@ works; it does not install PyTorch.
 
 import json
 import sys
-import time
 
 import numpy as np
 
-from common import parse_args, report, write_trace
+from common import parse_args, report, time_loops, write_trace
 
 BATCH = 64
 
@@ -61,12 +60,7 @@ def main():
         with torch.no_grad():
             losses.append(loss(p, args.trace_passes).item())
         write_trace(args.trace, losses)
-    seconds = []
-    for run in range(args.warm_up + args.runs):
-        start = time.perf_counter()
-        p = train(args.passes)
-        if run >= args.warm_up:
-            seconds.append(time.perf_counter() - start)
+    seconds, p = time_loops(args, lambda: train(args.passes))
     with torch.no_grad():
         final = loss(p, 0).item()
     report("torch", args, seconds, final)

@@ -85,9 +85,6 @@ fn parse_options() -> Result<Options, String> {
             "--warm-up" => options.warm_up = count(&value)?,
             "--trace" => options.trace = Some(value),
             "--trace-passes" => options.trace_passes = count(&value)?,
-            // compare.sh passes the MLP workloads' penalty to every implementation; these
-            // workloads have none.
-            "--reg" => {}
             _ => return Err(format!("unknown flag {flag}")),
         }
     }

@@ -139,6 +139,17 @@ fn kinds() -> usize {
     OWN_KINDS + table_ops().len()
 }
 
+/// The positions in [`table_ops`] of the table ops that random graphs draw: every kind of
+/// [`NodeOp`] decoded once, in order, keeping those that are table ops.
+pub fn drawable_table_ops() -> Vec<usize> {
+    (0..kinds())
+        .filter_map(|kind| match NodeOp::decode(kind, 0.5, 0, 3) {
+            NodeOp::Table(TableOp(position)) => Some(position),
+            _ => None,
+        })
+        .collect()
+}
+
 impl NodeOp {
     /// The op of kind `kind` (mod [`kinds`]), its constant taken from `number` in `[-1, 1)` and
     /// its axis or offset from `choice`.

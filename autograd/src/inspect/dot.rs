@@ -1,6 +1,6 @@
 //! Graphviz export of a recorded tape.
 
-use super::{node_title, summary};
+use super::{NodeKind, node_title, summary};
 use crate::gradients::Gradients;
 use crate::tape::{NodeId, Tape};
 
@@ -27,10 +27,10 @@ impl Tape {
             if let Some(grad) = small_grad {
                 label.push_str(&format!("\\ngrad {}", summary(grad)));
             }
-            let style = match (node.inputs.as_slice().is_empty(), node.requires_grad) {
-                (true, true) => "shape=ellipse, style=filled, fillcolor=\"#c8e6c9\"",
-                (true, false) => "shape=ellipse, style=filled, fillcolor=\"#eeeeee\"",
-                _ => "shape=box",
+            let style = match NodeKind::of(node) {
+                NodeKind::Variable => "shape=ellipse, style=filled, fillcolor=\"#c8e6c9\"",
+                NodeKind::Constant => "shape=ellipse, style=filled, fillcolor=\"#eeeeee\"",
+                NodeKind::Op => "shape=box",
             };
             dot.push_str(&format!("  n{index} [label=\"{label}\", {style}];\n"));
             for input in node.inputs.as_slice() {

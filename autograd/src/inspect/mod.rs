@@ -135,11 +135,7 @@ impl fmt::Display for TapeListing<'_> {
 
 /// The op's name, its parameters, and for leaves whether it is a variable or a constant.
 pub(crate) fn node_title(node: &Node) -> String {
-    let name = match (node.inputs.as_slice().is_empty(), node.requires_grad) {
-        (true, true) => "var".to_string(),
-        (true, false) => "const".to_string(),
-        _ => node.op.name().to_string(),
-    };
+    let name = NodeKind::of(node).name(node.op.name()).to_string();
     let parameters = node.op.parameters();
     if parameters.is_empty() {
         name

@@ -1,6 +1,6 @@
 //! The matrix product over a leading batch axis, as in attention's `Q·Kᵀ` and `weights·V`.
 
-use super::matmul::flip;
+use super::matmul::{layout_parameters, product_rule};
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
@@ -62,11 +62,7 @@ impl Primitive for BatchMatMul {
     const RULE: &'static str = "dL/dA[b] = dL/dY[b] · B[b]ᵀ;  dL/dB[b] = A[b]ᵀ · dL/dY[b]  (summed over broadcast batches)";
 
     fn parameters(&self) -> String {
-        let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
-        if self.a == Layout::AsIs && self.b == Layout::AsIs {
-            return String::new();
-        }
-        format!("a{} · b{}", mark(self.a), mark(self.b))
+        layout_parameters([self.a, self.b])
     }
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
@@ -77,31 +73,11 @@ impl Primitive for BatchMatMul {
     /// the matrix rule batch by batch; an operand broadcast from a batch of 1 gets the sum over
     /// the batch (`sum_to` its shape).
     ///
-    /// With transposed operands, `A' = op_a(A)` and `B' = op_b(B)`, the same rule gives
-    /// `dL/dA'` and `dL/dB'`, transposed back where the operand was read transposed (as for
-    /// [`matmul`](Var::matmul)): `dL/dA = dL/dY · B'ᵀ`, or `B' · dL/dYᵀ` when `A' = Aᵀ`;
-    /// `dL/dB = A'ᵀ · dL/dY`, or `dL/dYᵀ · A'` when `B' = Bᵀ`. Each is this op in other layouts,
-    /// so no transpose is ever copied.
+    /// With transposed operands the rule is `matmul`'s in other layouts (`product_rule` in
+    /// `ops/matmul.rs`), each product this op again, so no transpose is ever copied.
     fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
-        let (la, lb) = (self.a, self.b);
-        let (t, plain) = (Layout::Transposed, Layout::AsIs);
-        let product = |a, b, operands: [&C::V; 2]| c.apply(BatchMatMul { a, b }, operands);
-        let (a_shape, b_shape) = (saved.shape(0), saved.shape(1));
-        grads.set(0, || {
-            let b = saved.input(1);
-            let grad = match la {
-                Layout::AsIs => product(plain, flip(lb), [g, &b]),
-                Layout::Transposed => product(lb, t, [&b, g]),
-            };
-            c.sum_to(&grad, a_shape)
-        });
-        grads.set(1, || {
-            let a = saved.input(0);
-            let grad = match lb {
-                Layout::AsIs => product(flip(la), plain, [&a, g]),
-                Layout::Transposed => product(t, la, [g, &a]),
-            };
-            c.sum_to(&grad, b_shape)
+        product_rule([self.a, self.b], saved, g, grads, |input, [a, b], operands| {
+            c.sum_to(&c.apply(BatchMatMul { a, b }, operands), saved.shape(input))
         });
     }
 

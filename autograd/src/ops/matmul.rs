@@ -73,11 +73,51 @@ impl MatMul {
 }
 
 /// The other layout: the transpose of a transpose is the matrix as stored.
-pub(crate) fn flip(layout: Layout) -> Layout {
+fn flip(layout: Layout) -> Layout {
     match layout {
         Layout::AsIs => Layout::Transposed,
         Layout::Transposed => Layout::AsIs,
     }
+}
+
+/// How a product `op_a(A) · op_b(B)` reads its operands, for display: nothing for `A · B`,
+/// else `aᵀ · b`, `a · bᵀ` or `aᵀ · bᵀ`. Shared by `matmul` and `batch_matmul`.
+pub(crate) fn layout_parameters([a, b]: [Layout; 2]) -> String {
+    let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
+    if a == Layout::AsIs && b == Layout::AsIs {
+        return String::new();
+    }
+    format!("a{} · b{}", mark(a), mark(b))
+}
+
+/// The product rule of `Y = A' · B'` for `A' = op_a(A)`, `B' = op_b(B)` (layouts `[la, lb]`),
+/// shared by `matmul` and `batch_matmul`: `dL/dA' = dL/dY · B'ᵀ` and `dL/dB' = A'ᵀ · dL/dY`,
+/// transposed back where the operand was read transposed. So `dL/dA = dL/dY · B'ᵀ`, or
+/// `B' · dL/dYᵀ` when `A' = Aᵀ`; `dL/dB = A'ᵀ · dL/dY`, or `dL/dYᵀ · A'` when `B' = Bᵀ`. Each
+/// is `product(input, layouts, operands)`: the same kind of product in other layouts (so no
+/// transpose is copied), for input `input`'s gradient.
+pub(crate) fn product_rule<C: Calc>(
+    [la, lb]: [Layout; 2],
+    saved: &Saved<'_, C>,
+    g: &C::V,
+    grads: &mut Grads<'_, C::V>,
+    product: impl Fn(usize, [Layout; 2], [&C::V; 2]) -> C::V,
+) {
+    let (t, plain) = (Layout::Transposed, Layout::AsIs);
+    grads.set(0, || {
+        let b = saved.input(1);
+        match la {
+            Layout::AsIs => product(0, [plain, flip(lb)], [g, &b]),
+            Layout::Transposed => product(0, [lb, t], [&b, g]),
+        }
+    });
+    grads.set(1, || {
+        let a = saved.input(0);
+        match lb {
+            Layout::AsIs => product(1, [flip(la), plain], [&a, g]),
+            Layout::Transposed => product(1, [t, la], [g, &a]),
+        }
+    });
 }
 
 impl Primitive for MatMul {
@@ -86,11 +126,7 @@ impl Primitive for MatMul {
     const RULE: &'static str = "dL/dA = dL/dY · Bᵀ;  dL/dB = Aᵀ · dL/dY";
 
     fn parameters(&self) -> String {
-        let mark = |layout| if layout == Layout::Transposed { "ᵀ" } else { "" };
-        if self.a == Layout::AsIs && self.b == Layout::AsIs {
-            return String::new();
-        }
-        format!("a{} · b{}", mark(self.a), mark(self.b))
+        layout_parameters([self.a, self.b])
     }
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
@@ -103,25 +139,12 @@ impl Primitive for MatMul {
     /// In the tutorial these are `dW2 = a1.T · delta3` and the first factor of `delta2`.
     ///
     /// With transposed operands, `Y = A' · B'` for `A' = op_a(A)`, `B' = op_b(B)`, the same
-    /// rule gives `dL/dA'` and `dL/dB'`, transposed back where the operand was read transposed:
-    /// `dL/dA = dL/dY · B'ᵀ`, or `B' · dL/dYᵀ` when `A' = Aᵀ`; `dL/dB = A'ᵀ · dL/dY`, or
-    /// `dL/dYᵀ · A'` when `B' = Bᵀ`. Each is a product of this op in other layouts.
+    /// rule holds for `A'` and `B'`, each gradient transposed back where its operand was read
+    /// transposed: `product_rule` below spells out the four cases, each a product of this op
+    /// in other layouts.
     fn backward<C: Calc>(&self, c: &C, saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
-        let (la, lb) = (self.a, self.b);
-        let (t, plain) = (Layout::Transposed, Layout::AsIs);
-        grads.set(0, || {
-            let b = saved.input(1);
-            match la {
-                Layout::AsIs => c.apply(MatMul { a: plain, b: flip(lb) }, [g, &b]),
-                Layout::Transposed => c.apply(MatMul { a: lb, b: t }, [&b, g]),
-            }
-        });
-        grads.set(1, || {
-            let a = saved.input(0);
-            match lb {
-                Layout::AsIs => c.apply(MatMul { a: flip(la), b: plain }, [&a, g]),
-                Layout::Transposed => c.apply(MatMul { a: t, b: la }, [g, &a]),
-            }
+        product_rule([self.a, self.b], saved, g, grads, |_, [a, b], operands| {
+            c.apply(MatMul { a, b }, operands)
         });
     }
 

@@ -1,12 +1,11 @@
 //! Matrix products over a leading batch axis: `[B, m, k] · [B, k, n] → [B, m, n]`.
 
-use super::linalg::{Epilogue, product_into};
+use super::linalg::{Epilogue, SMALL_PRODUCT, append_transposed, product_into};
 use super::{Layout, Tensor};
 use crate::kernels::gemm::StridedMatrix;
 use crate::kernels::parallel::for_row_blocks;
 use crate::kernels::small_product;
 use crate::kernels::storage;
-use std::mem::MaybeUninit;
 
 impl Tensor {
     /// `op(self[i]) · op(other[i])` for every matrix `i` of two rank-3 tensors, each `op`
@@ -14,8 +13,10 @@ impl Tensor {
     /// `a @ b`, `a @ b.swapaxes(1, 2)`, ...). A batch of 1 on either side is broadcast to the
     /// other's.
     ///
-    /// Each product is the one [`matmul_with`](Tensor::matmul_with) computes for that pair of
-    /// matrices, to the last bit; the batch is split across threads when it is large.
+    /// Small products (as many multiply-adds as [`matmul_with`](Tensor::matmul_with) does in
+    /// plain loops) sum each cell in order from `+0`, its row in registers; larger ones are
+    /// the products `matmul_with` computes for that pair of matrices, to the last bit. The
+    /// batch is split across threads when it is large.
     ///
     /// # Panics
     /// If an operand is not rank 3, the inner dimensions (as read) differ, or the batch sizes
@@ -47,59 +48,51 @@ impl Tensor {
             fail("the batch sizes differ and neither is 1");
         }
         let batch = batch_a.max(batch_b);
+        let small = m * k * n <= SMALL_PRODUCT;
+        // Small products read `B` by rows: a transposed `B` is copied into row order once.
+        let b_rows;
+        let (other, layout_b) = if small && layout_b == Layout::Transposed {
+            b_rows = transposed_matrices(other);
+            (&b_rows, Layout::AsIs)
+        } else {
+            (other, layout_b)
+        };
         let (size_a, size_b, size_out) = (m * k, k * n, m * n);
         let mut out = storage::with_capacity(batch * size_out);
         if size_out > 0 {
             let cells = &mut out.spare_capacity_mut()[..batch * size_out];
             // One "row" of the split is one output matrix.
-            let small = m * k * n <= SMALL_PRODUCT;
             for_row_blocks(cells, size_out, batch * m * k * n, |first, block| {
-                // Rows of a transposed `B`, made once per matrix and reused.
-                let mut b_rows = storage::with_capacity(if small { size_b } else { 0 });
                 for (offset, cells) in block.chunks_exact_mut(size_out).enumerate() {
                     let index = first + offset;
                     let a = matrix_of(self, index, size_a, layout_a);
                     let b = matrix_of(other, index, size_b, layout_b);
                     if small {
-                        small_product(&a, &b, &mut b_rows, cells);
+                        small_product::product(&a, b.stored(), n, cells);
                     } else {
                         let product = "batch_matmul";
                         product_into(&a, layout_a, &b, layout_b, Epilogue::NONE, cells, product);
                     }
                 }
-                storage::recycle(b_rows);
             });
         }
-        // SAFETY: `small_product` or `product_into` wrote every cell of each of the `batch` output matrices (and
-        // there are none to write when they are empty).
+        // SAFETY: `small_product::product` or `product_into` wrote every cell of each of the
+        // `batch` output matrices (and there are none to write when they are empty).
         unsafe { out.set_len(batch * size_out) };
         Tensor::from_vec(out, [batch, m, n])
     }
 }
 
-/// Up to this many multiply-adds per matrix, a batch's products run through
-/// [`small_product`]: its matrices are too small for the general kernels' set-up to pay off
-/// (attention's products of one head, `[T, d] · [d, T]`, are a few hundred).
-const SMALL_PRODUCT: usize = 16 * 1024;
-
-/// `out ← a · b` for one small pair of matrices, as read (either may be a transpose), by
-/// [`small_product::product`]: every cell is its products summed in order from `+0`. A `b` that
-/// is not stored row by row is first copied into `b_rows` so that its rows are contiguous.
-fn small_product(
-    a: &StridedMatrix,
-    b: &StridedMatrix,
-    b_rows: &mut Vec<f64>,
-    out: &mut [MaybeUninit<f64>],
-) {
-    let (k, n) = (b.rows(), b.cols());
-    let rows: &[f64] = if b.is_row_major() {
-        b.stored()
-    } else {
-        b_rows.clear();
-        b_rows.extend((0..k).flat_map(|p| (0..n).map(move |j| b.get(p, j))));
-        b_rows
-    };
-    small_product::product(a, rows, n, out);
+/// Each matrix of the rank-3 `t` transposed: `[batch, rows, cols]` to `[batch, cols, rows]`.
+fn transposed_matrices(t: &Tensor) -> Tensor {
+    let [batch, rows, cols] = [t.dims()[0], t.dims()[1], t.dims()[2]];
+    let mut out = storage::with_capacity(t.len());
+    if rows * cols > 0 {
+        for matrix in t.data().chunks_exact(rows * cols) {
+            append_transposed(&mut out, matrix, [rows, cols]);
+        }
+    }
+    Tensor::from_vec(out, [batch, cols, rows])
 }
 
 /// Matrix `index` of the rank-3 `t` (matrix 0 when its batch is 1, broadcast), `size` values,
@@ -117,6 +110,7 @@ fn matrix_of(t: &Tensor, index: usize, size: usize, layout: Layout) -> StridedMa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::reference;
 
     fn counting(dims: [usize; 3], offset: f64) -> Tensor {
         let len = dims.iter().product::<usize>();
@@ -131,28 +125,8 @@ mod tests {
         Tensor::from_vec(data, [rows, cols])
     }
 
-    /// `op_a(a) · op_b(b)` by the definition, each cell summed from `+0` in order of `p`.
-    fn in_order(a: &Tensor, la: Layout, b: &Tensor, lb: Layout) -> Tensor {
-        let logical = |t: &Tensor, layout| match layout {
-            Layout::AsIs => t.clone(),
-            Layout::Transposed => t.transpose(),
-        };
-        let (a, b) = (logical(a, la), logical(b, lb));
-        let (m, k, n) = (a.dims()[0], a.dims()[1], b.dims()[1]);
-        let mut out = Tensor::zeros([m, n]);
-        for i in 0..m {
-            for j in 0..n {
-                if k > 0 {
-                    out[[i, j]] =
-                        (1..k).fold(a[[i, 0]] * b[[0, j]], |sum, p| sum + a[[i, p]] * b[[p, j]]);
-                }
-            }
-        }
-        out
-    }
-
-    /// Every layout pair, broadcast on either side, small (the batch's own loop: bit for bit
-    /// the in-order sums) and large (the general kernels: bit for bit the rank-2 product of the
+    /// Every layout pair, broadcast on either side, small (bit for bit the reference's in-order
+    /// sums) and large (the general kernels: bit for bit the rank-2 product of the
     /// pair), split across threads or not.
     #[test]
     fn each_matrix_is_the_product_of_its_pair() {
@@ -181,17 +155,19 @@ mod tests {
                     let batch = batch_a.max(batch_b);
                     assert_eq!(got.dims(), &[batch, m, n]);
                     for i in 0..batch {
-                        let (a_i, b_i) = (matrix(&a, i), matrix(&b, i));
-                        let expected = if m * k * n <= SMALL_PRODUCT {
-                            in_order(&a_i, la, &b_i, lb)
-                        } else {
-                            a_i.matmul_with(la, &b_i, lb)
-                        };
-                        assert_eq!(
-                            &got.data()[i * m * n..][..m * n],
-                            expected.data(),
+                        let got = &got.data()[i * m * n..][..m * n];
+                        let what = format!(
                             "[{batch_a}, {m}, {k}]·[{batch_b}, {k}, {n}] {la:?}·{lb:?}, matrix {i}"
                         );
+                        if m * k * n <= SMALL_PRODUCT {
+                            let (a_i, b_i) =
+                                (matrix_of(&a, i, m * k, la), matrix_of(&b, i, k * n, lb));
+                            let expected = reference::product(&a_i, &b_i, None);
+                            assert_eq!(reference::first_difference(got, &expected), None, "{what}");
+                        } else {
+                            let expected = matrix(&a, i).matmul_with(la, &matrix(&b, i), lb);
+                            assert_eq!(got, expected.data(), "{what}");
+                        }
                     }
                 }
             }

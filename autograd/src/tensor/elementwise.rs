@@ -24,8 +24,15 @@ impl Tensor {
         Tensor::from_storage(data, self.shape)
     }
 
-    /// Applies `f` to every element in place.
+    /// Applies `f` to every element in place (into storage of its own, in the same pass, when
+    /// other tensors share this one's values).
     pub fn map_in_place(&mut self, f: impl Fn(f64) -> f64) {
+        if !self.data.is_unique() {
+            let mut data = storage::with_capacity(self.len());
+            data.extend(self.data.iter().map(|&x| f(x)));
+            *self = Tensor::from_storage(data, self.shape);
+            return;
+        }
         for x in self.data.make_mut() {
             *x = f(*x);
         }
@@ -85,25 +92,11 @@ impl Tensor {
 
     /// Adds `other` (of the same shape) into `self` elementwise.
     ///
-    /// When other tensors share `self`'s values, the sum goes into storage of its own in one
-    /// pass (rather than a copy, then the sum).
-    ///
     /// # Panics
     /// If the shapes differ.
     #[track_caller]
     pub fn add_assign(&mut self, other: &Tensor) {
-        assert_eq!(
-            self.shape, other.shape,
-            "add_assign: shapes {} and {} differ",
-            self.shape, other.shape
-        );
-        if !self.data.is_unique() {
-            *self = self.zip_map(other, |a, b| a + b);
-            return;
-        }
-        for (a, b) in self.data.make_mut().iter_mut().zip(other.data.iter()) {
-            *a += b;
-        }
+        self.update_with("add_assign", other, |a, b| a + b);
     }
 
     /// Sets `self ← self + alpha·other` elementwise (an axpy), for optimisers and gradient steps.
@@ -112,13 +105,25 @@ impl Tensor {
     /// If the shapes differ.
     #[track_caller]
     pub fn add_scaled(&mut self, alpha: f64, other: &Tensor) {
+        self.update_with("add_scaled", other, |a, b| a + alpha * b);
+    }
+
+    /// `self[i] ← f(self[i], other[i])` for `other` of the same shape: in place, or into storage
+    /// of its own in the same pass when other tensors share this one's values (rather than a
+    /// copy, then the update).
+    #[track_caller]
+    fn update_with(&mut self, op: &str, other: &Tensor, f: impl Fn(f64, f64) -> f64 + Sync) {
         assert_eq!(
             self.shape, other.shape,
-            "add_scaled: shapes {} and {} differ",
+            "{op}: shapes {} and {} differ",
             self.shape, other.shape
         );
-        for (a, b) in self.data.make_mut().iter_mut().zip(other.data.iter()) {
-            *a += alpha * b;
+        if !self.data.is_unique() {
+            *self = self.zip_map(other, f);
+            return;
+        }
+        for (a, &b) in self.data.make_mut().iter_mut().zip(other.data.iter()) {
+            *a = f(*a, b);
         }
     }
 
@@ -221,13 +226,11 @@ impl Tensor {
         if shape.numel() == 1 {
             return Tensor::full(shape, self.data.iter().sum());
         }
-        let mut out = storage::zeroed(shape.numel());
-        let width = out.len();
-        if self.data.len().is_multiple_of(width) && self.dims().ends_with(shape.dims()) {
+        if self.data.len().is_multiple_of(shape.numel()) && self.dims().ends_with(shape.dims()) {
+            let mut out = storage::zeroed(shape.numel());
             parallel::sum_row_blocks(&self.data, &mut out, sum_rows_narrow);
             return Tensor::from_storage(out, shape);
         }
-        storage::recycle(out);
         // Each broadcast axis summed in turn (the axis kept, with size 1), then the leading
         // axes that `shape` lacks dropped.
         let lead = self.rank() - shape.rank();

@@ -8,7 +8,7 @@ use crate::kernels::storage::{self, assume_written};
 use std::mem::MaybeUninit;
 
 /// Below this many multiply-adds a plain triple loop beats the packing cost of a blocked GEMM.
-const SMALL_PRODUCT: usize = 16 * 1024;
+pub(super) const SMALL_PRODUCT: usize = 16 * 1024;
 /// Products with an output this narrow, or an inner dimension this short, reuse too little of
 /// each operand for a blocked GEMM to pay off (the tutorial's two classes, its two features).
 const NARROW: usize = 4;
@@ -278,10 +278,15 @@ pub(super) fn product_into(
 /// The transpose `[cols, rows]` of the row-major `[rows, cols]` matrix `data`.
 fn transposed(data: &[f64], [rows, cols]: [usize; 2]) -> Tensor {
     let mut out = storage::with_capacity(rows * cols);
+    append_transposed(&mut out, data, [rows, cols]);
+    Tensor::from_vec(out, [cols, rows])
+}
+
+/// Appends the transpose of the row-major `[rows, cols]` matrix `data` to `out`, row by row.
+pub(super) fn append_transposed(out: &mut Vec<f64>, data: &[f64], [rows, cols]: [usize; 2]) {
     for c in 0..cols {
         out.extend((0..rows).map(|r| data[r * cols + c]));
     }
-    Tensor::from_vec(out, [cols, rows])
 }
 
 /// A rank-2 tensor read as stored or transposed, as the GEMM takes its operands.

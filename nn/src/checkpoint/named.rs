@@ -2,7 +2,7 @@
 //! the form in which `demo names` keeps its language models (an RNN, a GRU, a transformer...).
 
 use super::CheckpointError;
-use super::read::{as_object, field, read_params, syntax_error, wrong_type};
+use super::read::{as_object, field, read_params, read_text, syntax_error, wrong_type};
 use super::write::{save_text, write_params};
 use crate::params::Params;
 use serde_json::Value;
@@ -41,11 +41,7 @@ pub fn save_named(model: &str, params: &Params, path: &Path) -> Result<(), Check
 
 /// Loads the checkpoint at `path` (see [`named_from_json`]).
 pub fn load_named(path: &Path, model: &str, like: &Params) -> Result<Params, CheckpointError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CheckpointError::Io {
-        path: path.to_path_buf(),
-        action: "read",
-        source,
-    })?;
+    let text = read_text(path)?;
     named_from_json(&text, model, like)
 }
 
@@ -77,7 +73,11 @@ pub fn named_from_json(text: &str, model: &str, like: &Params) -> Result<Params,
         Some(other) => return Err(wrong_type("model", "a model description in text", other)),
         None if root.contains_key("layers") => "a sequential model (`layers`)".to_string(),
         None if root.contains_key("sizes") => "a multilayer perceptron (`sizes`)".to_string(),
-        None => return Err(field(root, "model", "").unwrap_err()),
+        None => {
+            return Err(CheckpointError::MissingField {
+                field: "model".into(),
+            });
+        }
     };
     if found != model {
         return Err(CheckpointError::OtherModel {

@@ -9,13 +9,18 @@ use autograd::Tensor;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// Loads the checkpoint at `path` (see [`from_json`]).
-pub fn load(path: &Path) -> Result<Mlp, CheckpointError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CheckpointError::Io {
+/// The text of the checkpoint file at `path`, or an I/O error naming it.
+pub(super) fn read_text(path: &Path) -> Result<String, CheckpointError> {
+    std::fs::read_to_string(path).map_err(|source| CheckpointError::Io {
         path: path.to_path_buf(),
         action: "read",
         source,
-    })?;
+    })
+}
+
+/// Loads the checkpoint at `path` (see [`from_json`]).
+pub fn load(path: &Path) -> Result<Mlp, CheckpointError> {
+    let text = read_text(path)?;
     from_json(&text)
 }
 

@@ -2,7 +2,9 @@
 //! and batch normalisation's running statistics.
 
 use super::CheckpointError;
-use super::read::{as_object, field, read_params, syntax_error, whole_numbers, wrong_type};
+use super::read::{
+    as_object, field, read_params, read_text, syntax_error, whole_numbers, wrong_type,
+};
 use super::write::{save_text, write_params};
 use crate::layers::ArchError;
 use crate::layers::parse::parse_layers;
@@ -58,11 +60,7 @@ pub fn save_sequential(model: &Sequential, path: &Path) -> Result<(), Checkpoint
 
 /// Loads the checkpoint at `path` (see [`sequential_from_json`]).
 pub fn load_sequential(path: &Path) -> Result<Sequential, CheckpointError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CheckpointError::Io {
-        path: path.to_path_buf(),
-        action: "read",
-        source,
-    })?;
+    let text = read_text(path)?;
     sequential_from_json(&text)
 }
 

@@ -3,7 +3,7 @@
 use super::avx512::{self, Avx512};
 use super::pack;
 use super::prefetch::Prefetch;
-use super::{InPlace, Output, StridedMatrix};
+use super::{InPlace, Output, SharedOutput, StridedMatrix};
 use crate::kernels::parallel::for_ranges;
 use crate::kernels::storage;
 use std::cell::RefCell;
@@ -61,14 +61,6 @@ struct APanel<'a> {
     step_stride: usize,
 }
 
-/// The output's cells, shared by the threads that each write their own tiles of it.
-#[derive(Clone, Copy)]
-struct SharedCells(*mut f64);
-// SAFETY: the threads write disjoint tiles, and the product waits for all of them.
-unsafe impl Sync for SharedCells {}
-// SAFETY: as for `Sync`: the pointer is only a place to write each thread's own tiles.
-unsafe impl Send for SharedCells {}
-
 /// One block of the product: inner steps `first_step..first_step + depth` and output columns
 /// `first_col..first_col + cols`, with the activation to apply to the finished tiles when it is
 /// the last block along the inner dimension.
@@ -77,7 +69,7 @@ struct Block<'a> {
     cpu: Avx512,
     a: &'a StridedMatrix<'a>,
     b: &'a StridedMatrix<'a>,
-    output: SharedCells,
+    output: SharedOutput,
     first_step: usize,
     depth: usize,
     first_col: usize,
@@ -117,7 +109,7 @@ pub(super) fn product(
         }
         return;
     }
-    let output = SharedCells(c.as_mut_ptr().cast::<f64>());
+    let output = SharedOutput(c.as_mut_ptr().cast::<f64>());
     let row_panels = m.div_ceil(MR);
     for first_col in (0..n).step_by(NC) {
         let cols = NC.min(n - first_col);
@@ -401,15 +393,4 @@ fn grown(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
         buffer.resize(len, 0.0);
     }
     &mut buffer[..len]
-}
-
-impl SharedCells {
-    /// The cell `offset` elements into the output.
-    ///
-    /// # Safety
-    /// `offset` must lie inside the output.
-    unsafe fn cell(self, offset: usize) -> *mut f64 {
-        // SAFETY: the caller keeps `offset` inside the output.
-        unsafe { self.0.add(offset) }
-    }
 }

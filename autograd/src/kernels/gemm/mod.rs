@@ -107,12 +107,6 @@ impl<'a> StridedMatrix<'a> {
     pub(crate) fn get(&self, row: usize, col: usize) -> f64 {
         self.data[row * self.row_stride + col * self.col_stride]
     }
-
-    /// Whether the rows, as read, lie one after another in the buffer (a row-major matrix read
-    /// as stored).
-    pub(crate) fn is_row_major(&self) -> bool {
-        self.col_stride == 1 && self.row_stride == self.cols
-    }
 }
 
 /// Where a product goes: the `[m, n]` row-major output, overwritten, or added to. The variant
@@ -263,7 +257,8 @@ fn portable<'c>(a: &StridedMatrix, b: &StridedMatrix, c: Output<'c>) -> &'c mut 
     unsafe { storage::assume_written(c) }
 }
 
-/// The output's cells, shared by the threads that each write their own block of them.
+/// The output's cells, shared by the threads that each write their own block (or tiles) of
+/// them: the portable product's and the blocked product's.
 #[derive(Clone, Copy)]
 struct SharedOutput(*mut f64);
 // SAFETY: the threads write disjoint blocks, and the product waits for all of them.
