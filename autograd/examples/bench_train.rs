@@ -22,12 +22,14 @@ mod mlp;
 
 use autograd::{Tape, Tensor};
 use mlp::Batch;
-use std::fmt::Write as _;
 use std::process::ExitCode;
-use std::time::Instant;
 
+#[path = "support/bench_harness.rs"]
+mod bench_harness;
 #[path = "support/counting_allocator.rs"]
 mod counting_allocator;
+
+use bench_harness::Common;
 
 /// Which implementation of the step to time.
 #[derive(Clone, Copy, PartialEq)]
@@ -36,81 +38,38 @@ enum Step {
     Hand,
 }
 
-/// The command line.
+/// The command line: the common flags, and this program's own.
 struct Options {
-    workload: String,
-    data: String,
-    init: String,
-    passes: usize,
-    learning_rate: f64,
+    common: Common,
     reg: f64,
-    runs: usize,
-    /// Untimed whole training loops before the timed ones.
-    warm_up: usize,
     step: Step,
-    trace: Option<String>,
-    trace_passes: usize,
     check: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut args = std::env::args().skip(1);
-    let mut options = Options {
-        workload: String::new(),
-        data: String::new(),
-        init: String::new(),
-        passes: 0,
-        learning_rate: f64::NAN,
-        reg: 0.01,
-        runs: 5,
-        warm_up: 0,
-        step: Step::Tape,
-        trace: None,
-        trace_passes: 1500,
-        check: false,
-    };
-    while let Some(flag) = args.next() {
-        if flag == "--check" {
-            options.check = true;
-            continue;
-        }
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        let number = |v: &str| {
-            v.parse::<f64>()
-                .map_err(|_| format!("{flag}: {v:?} is not a number"))
-        };
-        let count = |v: &str| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{flag}: {v:?} is not a count"))
-        };
-        match flag.as_str() {
-            "--workload" => options.workload = value,
-            "--data" => options.data = value,
-            "--init" => options.init = value,
-            "--passes" => options.passes = count(&value)?,
-            "--learning-rate" => options.learning_rate = number(&value)?,
-            "--reg" => options.reg = number(&value)?,
-            "--runs" => options.runs = count(&value)?,
-            "--warm-up" => options.warm_up = count(&value)?,
-            "--trace" => options.trace = Some(value),
-            "--trace-passes" => options.trace_passes = count(&value)?,
+    let (mut reg, mut step, mut check) = (0.01, Step::Tape, false);
+    let common = bench_harness::parse(1500, |flag, value| {
+        match flag {
+            "--check" => check = true,
+            "--reg" => reg = bench_harness::number(flag, &value()?)?,
             "--step" => {
-                options.step = match value.as_str() {
+                let value = value()?;
+                step = match value.as_str() {
                     "tape" => Step::Tape,
                     "hand" => Step::Hand,
                     _ => return Err(format!("--step: {value:?} is neither tape nor hand")),
                 }
             }
-            _ => return Err(format!("unknown flag {flag}")),
+            _ => return Ok(false),
         }
-    }
-    if options.data.is_empty() || options.init.is_empty() || options.passes == 0 {
-        return Err("--data, --init and --passes (above 0) are required".into());
-    }
-    if !options.learning_rate.is_finite() || options.runs == 0 {
-        return Err("--learning-rate is required and --runs must be above 0".into());
-    }
-    Ok(options)
+        Ok(true)
+    })?;
+    Ok(Options {
+        common,
+        reg,
+        step,
+        check,
+    })
 }
 
 /// Reads `header, then rows of features..., label` into a batch.
@@ -219,13 +178,14 @@ fn train_pass(
         Step::Tape => mlp::tape_gradients(tape, params, batch, options.reg),
         Step::Hand => mlp::hand_gradients(params, batch, options.reg),
     };
-    mlp::descend(params, &grads, options.learning_rate);
+    mlp::descend(params, &grads, options.common.learning_rate);
     loss
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let batch = read_batch(&options.data)?;
-    let init = read_params(&options.init)?;
+    let common = &options.common;
+    let batch = read_batch(&common.data)?;
+    let init = read_params(&common.init)?;
     let mut tape = Tape::new();
     if options.check {
         let (tape_loss, tape_grads) = mlp::tape_gradients(&mut tape, &init, &batch, options.reg);
@@ -234,7 +194,7 @@ fn run(options: &Options) -> Result<(), String> {
             .max((tape_loss - hand_loss).abs() / hand_loss.abs());
         println!(
             "CHECK workload={} tape_vs_hand_worst_relative={worst:.2e}",
-            options.workload
+            common.workload
         );
         if worst > 1e-12 {
             return Err(format!(
@@ -242,59 +202,36 @@ fn run(options: &Options) -> Result<(), String> {
             ));
         }
     }
-    if let Some(path) = &options.trace {
+    if let Some(path) = &common.trace {
         let mut params = init.clone();
-        let mut text = String::from("passes,loss\n");
-        for passes in 0..=options.trace_passes {
-            let loss = train_pass(options.step, &mut tape, &mut params, &batch, options);
-            writeln!(text, "{passes},{loss:?}").expect("writing to a String cannot fail");
-        }
-        std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
+        bench_harness::write_trace(path, common.trace_passes, |_| {
+            train_pass(options.step, &mut tape, &mut params, &batch, options)
+        })?;
     }
-    let mut seconds = Vec::with_capacity(options.runs);
-    let mut allocations_per_pass = f64::NAN;
     let (mut rss_after_200, mut rss_end) = (0, 0);
     let mut params = init.clone();
-    // Allocations are counted over the second half of the process's first loop (timed or not),
-    // after warm-up (the first passes fill the storage pool and the tape's node list).
-    let counted_from = options.passes / 2;
-    for run in 0..options.warm_up + options.runs {
-        params.clone_from_slice(&init);
-        let mut allocations_before = 0;
-        let start = Instant::now();
-        for pass in 0..options.passes {
-            if pass == counted_from {
-                allocations_before = counting_allocator::allocations();
-            }
-            train_pass(options.step, &mut tape, &mut params, &batch, options);
+    let timing = bench_harness::time_loops(
+        common,
+        &mut params,
+        |params| params.clone_from_slice(&init),
+        |params, run, pass| {
+            train_pass(options.step, &mut tape, params, &batch, options);
             if run == 0 && pass + 1 == 200 {
                 rss_after_200 = resident_kib();
             }
-        }
-        if run >= options.warm_up {
-            seconds.push(start.elapsed().as_secs_f64());
-        }
-        if run == 0 {
-            rss_end = resident_kib();
-            let allocations = counting_allocator::allocations() - allocations_before;
-            allocations_per_pass = allocations as f64 / (options.passes - counted_from) as f64;
-        }
-    }
+            if run == 0 && pass + 1 == common.passes {
+                rss_end = resident_kib();
+            }
+        },
+    );
     let (final_loss, _) = mlp::hand_gradients(&params, &batch, options.reg);
-    seconds.sort_by(f64::total_cmp);
-    let median = seconds[seconds.len() / 2];
     let name = match options.step {
         Step::Tape => "rust-tape",
         Step::Hand => "rust-hand",
     };
     println!(
-        "BENCH impl={name} workload={} passes={} runs={} median_s={median:.6} per_pass_us={:.3} \
-         final_loss={final_loss:?} allocs_per_pass={allocations_per_pass:.1} \
-         rss_kib_after_200={rss_after_200} rss_kib_end={rss_end}",
-        options.workload,
-        options.passes,
-        options.runs,
-        median / options.passes as f64 * 1e6,
+        "{} rss_kib_after_200={rss_after_200} rss_kib_end={rss_end}",
+        bench_harness::bench_line(name, common, &timing, final_loss)
     );
     Ok(())
 }

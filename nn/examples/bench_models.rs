@@ -29,73 +29,17 @@ use nn::optim::{Optimizer, Sgd};
 use nn::seq::{Transformer, TransformerConfig};
 use nn::{Params, Reduction, Sequential};
 use serde_json::Value;
-use std::fmt::Write as _;
 use std::process::ExitCode;
-use std::time::Instant;
 
+#[path = "../../autograd/examples/support/bench_harness.rs"]
+mod bench_harness;
 #[path = "../../autograd/examples/support/counting_allocator.rs"]
 mod counting_allocator;
 
+use bench_harness::Common;
+
 /// Images per mini-batch of the cnn workload.
 const BATCH: usize = 64;
-
-/// The command line.
-struct Options {
-    workload: String,
-    data: String,
-    init: String,
-    passes: usize,
-    learning_rate: f64,
-    runs: usize,
-    warm_up: usize,
-    trace: Option<String>,
-    trace_passes: usize,
-}
-
-fn parse_options() -> Result<Options, String> {
-    let mut args = std::env::args().skip(1);
-    let mut options = Options {
-        workload: String::new(),
-        data: String::new(),
-        init: String::new(),
-        passes: 0,
-        learning_rate: f64::NAN,
-        runs: 5,
-        warm_up: 0,
-        trace: None,
-        trace_passes: 20,
-    };
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        let count = |v: &str| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{flag}: {v:?} is not a count"))
-        };
-        match flag.as_str() {
-            "--workload" => options.workload = value,
-            "--data" => options.data = value,
-            "--init" => options.init = value,
-            "--passes" => options.passes = count(&value)?,
-            "--learning-rate" => {
-                options.learning_rate = value
-                    .parse()
-                    .map_err(|_| format!("{flag}: {value:?} is not a number"))?;
-            }
-            "--runs" => options.runs = count(&value)?,
-            "--warm-up" => options.warm_up = count(&value)?,
-            "--trace" => options.trace = Some(value),
-            "--trace-passes" => options.trace_passes = count(&value)?,
-            _ => return Err(format!("unknown flag {flag}")),
-        }
-    }
-    if options.data.is_empty() || options.init.is_empty() || options.passes == 0 {
-        return Err("--data, --init and --passes (above 0) are required".into());
-    }
-    if !options.learning_rate.is_finite() || options.runs == 0 {
-        return Err("--learning-rate is required and --runs must be above 0".into());
-    }
-    Ok(options)
-}
 
 fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
@@ -108,7 +52,7 @@ enum Workload {
 }
 
 impl Workload {
-    fn load(options: &Options) -> Result<Workload, String> {
+    fn load(options: &Common) -> Result<Workload, String> {
         match options.workload.as_str() {
             "cnn" => CnnWorkload::load(options).map(Workload::Cnn),
             "transformer" => TransformerWorkload::load(options).map(Workload::Transformer),
@@ -152,7 +96,7 @@ struct CnnWorkload {
 }
 
 impl CnnWorkload {
-    fn load(options: &Options) -> Result<CnnWorkload, String> {
+    fn load(options: &Common) -> Result<CnnWorkload, String> {
         let model = sequential_from_json(&read(&options.init)?)
             .map_err(|e| format!("{}: {e}", options.init))?;
         let text = read(&options.data)?;
@@ -240,7 +184,7 @@ fn tensor(value: &Value, name: &str) -> Result<Tensor, String> {
 }
 
 impl TransformerWorkload {
-    fn load(options: &Options) -> Result<TransformerWorkload, String> {
+    fn load(options: &Common) -> Result<TransformerWorkload, String> {
         let json: Value = serde_json::from_str(&read(&options.data)?)
             .map_err(|e| format!("{}: {e}", options.data))?;
         let inside = |e: String| format!("{}: {e}", options.data);
@@ -312,49 +256,22 @@ impl TransformerWorkload {
     }
 }
 
-fn run(options: &Options) -> Result<(), String> {
+fn run(options: &Common) -> Result<(), String> {
     let mut workload = Workload::load(options)?;
     let mut tape = Tape::new();
     if let Some(path) = &options.trace {
-        let mut text = String::from("passes,loss\n");
-        for pass in 0..=options.trace_passes {
-            let loss = workload.step(&mut tape, pass);
-            writeln!(text, "{pass},{loss:?}").expect("writing to a String cannot fail");
-        }
-        std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
+        bench_harness::write_trace(path, options.trace_passes, |pass| {
+            workload.step(&mut tape, pass)
+        })?;
     }
-    let mut seconds = Vec::with_capacity(options.runs);
-    let mut allocations_per_pass = f64::NAN;
-    // Allocations are counted over the second half of the process's first loop.
-    let counted_from = options.passes / 2;
-    for run in 0..options.warm_up + options.runs {
-        workload.reset();
-        let mut allocations_before = 0;
-        let start = Instant::now();
-        for pass in 0..options.passes {
-            if pass == counted_from {
-                allocations_before = counting_allocator::allocations();
-            }
-            workload.step(&mut tape, pass);
-        }
-        if run >= options.warm_up {
-            seconds.push(start.elapsed().as_secs_f64());
-        }
-        if run == 0 {
-            let allocations = counting_allocator::allocations() - allocations_before;
-            allocations_per_pass = allocations as f64 / (options.passes - counted_from) as f64;
-        }
-    }
+    let timing =
+        bench_harness::time_loops(options, &mut workload, Workload::reset, |w, _, pass| {
+            w.step(&mut tape, pass);
+        });
     let final_loss = workload.loss(&mut tape);
-    seconds.sort_by(f64::total_cmp);
-    let median = seconds[seconds.len() / 2];
     println!(
-        "BENCH impl=rust-tape workload={} passes={} runs={} median_s={median:.6} \
-         per_pass_us={:.3} final_loss={final_loss:?} allocs_per_pass={allocations_per_pass:.1}",
-        options.workload,
-        options.passes,
-        options.runs,
-        median / options.passes as f64 * 1e6,
+        "{}",
+        bench_harness::bench_line("rust-tape", options, &timing, final_loss)
     );
     Ok(())
 }
@@ -362,7 +279,7 @@ fn run(options: &Options) -> Result<(), String> {
 fn main() -> ExitCode {
     autograd::runtime::retain_freed_memory();
     autograd::runtime::enlist_this_thread_for_kernels();
-    match parse_options().and_then(|options| run(&options)) {
+    match bench_harness::parse(20, |_, _| Ok(false)).and_then(|options| run(&options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("bench_models: {message}");
