@@ -72,6 +72,17 @@ impl Table {
         })
     }
 
+    /// Parses the text of a CSV file that has no header line, its rows named by the columns of
+    /// `header` (a CSV line); errors name the lines of `text`.
+    pub fn parse_with_header(path: &Path, header: &str, text: &str) -> Result<Table> {
+        let table =
+            CsvTable::parse_with_header(header, text).map_err(|error| csv_error(path, error))?;
+        Ok(Table {
+            path: path.to_path_buf(),
+            table,
+        })
+    }
+
     /// Column names from the header line.
     pub fn header(&self) -> &[String] {
         &self.table.header

@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use crate::data::{LabeledData, Table};
-use crate::error::Error;
 
 /// The name errors give the uploaded text.
 const UPLOAD_NAME: &str = "upload.csv";
@@ -21,13 +20,12 @@ pub fn parse(text: &str) -> Result<LabeledData, String> {
             .all(|field| field.trim().parse::<f64>().is_ok())
     });
     let path = Path::new(UPLOAD_NAME);
-    let result = if headerless {
-        Table::parse(path, &format!("{HEADER}\n{text}"))
-            .and_then(|table| table.training_data())
-            .map_err(|error| line_back(error, 1))
+    let table = if headerless {
+        Table::parse_with_header(path, HEADER, text)
     } else {
-        Table::parse(path, text).and_then(|table| table.training_data())
+        Table::parse(path, text)
     };
+    let result = table.and_then(|table| table.training_data());
     let data = result.map_err(|error| error.to_string())?;
     if data.feature_count() != 2 {
         return Err(format!(
@@ -36,57 +34,6 @@ pub fn parse(text: &str) -> Result<LabeledData, String> {
         ));
     }
     Ok(data)
-}
-
-/// `error` with its line number moved back by `lines` (the lines put in front of the text).
-fn line_back(error: Error, lines: usize) -> Error {
-    match error {
-        Error::FieldCount {
-            path,
-            line,
-            expected,
-            found,
-        } => Error::FieldCount {
-            path,
-            line: line - lines,
-            expected,
-            found,
-        },
-        Error::BadNumber {
-            path,
-            line,
-            column,
-            text,
-        } => Error::BadNumber {
-            path,
-            line: line - lines,
-            column,
-            text,
-        },
-        Error::NotFinite {
-            path,
-            line,
-            column,
-            text,
-        } => Error::NotFinite {
-            path,
-            line: line - lines,
-            column,
-            text,
-        },
-        Error::BadLabel {
-            path,
-            line,
-            column,
-            text,
-        } => Error::BadLabel {
-            path,
-            line: line - lines,
-            column,
-            text,
-        },
-        other => other,
-    }
 }
 
 #[cfg(test)]

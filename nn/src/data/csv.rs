@@ -157,11 +157,7 @@ impl CsvTable {
     ///
     /// Never panics: any text gives a table or a [`CsvError`] saying what is wrong and where.
     pub fn parse(text: &str) -> Result<CsvTable, CsvError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
-            .filter(|(_, line)| !line.trim().is_empty());
+        let mut lines = numbered_lines(text);
         let Some((_, header_line)) = lines.next() else {
             return Err(CsvError::MissingHeader);
         };
@@ -169,6 +165,21 @@ impl CsvTable {
         if header.iter().all(|name| name.parse::<f64>().is_ok()) {
             return Err(CsvError::HeaderLooksNumeric);
         }
+        CsvTable::with_rows(header, lines)
+    }
+
+    /// Parses CSV text without a header line, every non-blank line a row, under the column
+    /// names of `header` (itself a CSV line); errors name the lines of `text`.
+    pub fn parse_with_header(header: &str, text: &str) -> Result<CsvTable, CsvError> {
+        CsvTable::with_rows(split_fields(header), numbered_lines(text))
+    }
+
+    /// The table of `header` and the rows `lines` (1-based line numbers with their text), each
+    /// with as many fields as the header.
+    fn with_rows<'a>(
+        header: Vec<String>,
+        lines: impl Iterator<Item = (usize, &'a str)>,
+    ) -> Result<CsvTable, CsvError> {
         let mut rows = Vec::new();
         for (line, text) in lines {
             let fields = split_fields(text);
@@ -280,6 +291,14 @@ fn label(row: &Row, index: usize) -> Result<usize, CsvError> {
     } else {
         Err(bad_label())
     }
+}
+
+/// The non-blank lines of `text` with their 1-based line numbers, a trailing `\r` removed.
+fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty())
 }
 
 fn split_fields(line: &str) -> Vec<String> {

@@ -29,6 +29,26 @@ fn a_reader_gives_the_same_table_as_its_text() {
     ));
 }
 
+/// A text without a header line, given one separately, is the same table as the text with
+/// that header in front, and its errors name the lines of the text as given.
+#[test]
+fn a_header_given_apart_names_the_columns_and_keeps_the_lines() {
+    let rows = "0.5,-1,0\n\n2,3e-1,1\n";
+    let apart = CsvTable::parse_with_header("x,y,label", rows).unwrap();
+    let joined = CsvTable::parse(&format!("x,y,label\n{rows}")).unwrap();
+    assert_eq!(apart.labeled().unwrap(), joined.labeled().unwrap());
+    let error = CsvTable::parse_with_header("x,y,label", "1,2,0\n1,abc,1\n")
+        .and_then(|table| table.labeled())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "2:2: \"abc\" is not a number");
+    let short = CsvTable::parse_with_header("x,y,label", "1,2,0\n1,2\n").unwrap_err();
+    assert_eq!(short.to_string(), "2: 2 field(s), but the header has 3");
+    assert!(matches!(
+        CsvTable::parse_with_header("x,y,label", "\n"),
+        Err(CsvError::EmptyData)
+    ));
+}
+
 #[test]
 fn each_error_names_its_line_and_column() {
     let cases = [
