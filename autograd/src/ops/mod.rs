@@ -203,6 +203,7 @@ primitives! {
     logsumexp => LogSumExp,
     softmax => Softmax,
     log_softmax => LogSoftmax,
+    normalize => Normalize,
     // Indexing by class, and the classifier's loss.
     pick => Pick,
     scatter => Scatter,
@@ -213,6 +214,7 @@ primitives! {
     sigmoid_backward => SigmoidBackward,
     relu_backward => ReluBackward,
     log_softmax_backward => LogSoftmaxBackward,
+    normalize_backward => NormalizeBackward,
     softmax_cross_entropy_backward => SoftmaxCrossEntropyBackward,
     embedding_backward => EmbeddingBackward,
 }

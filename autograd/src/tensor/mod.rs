@@ -7,6 +7,7 @@ mod display;
 mod elementwise;
 mod layout;
 mod linalg;
+mod normalize;
 mod random;
 mod reduce;
 mod softmax;
