@@ -320,6 +320,43 @@ fn layer_norm_gives_each_lane_mean_zero_and_variance_one_before_gain_and_bias() 
     assert!(report.passed, "{report}");
 }
 
+/// The layer norm as composed from elementary ops: the definition the fused op is held to.
+fn composed_layer_norm<'t>(x: Var<'t>, gain: Var<'t>, bias: Var<'t>, eps: f64) -> Var<'t> {
+    let axis = x.shape().rank() - 1;
+    let centred = x - x.mean_axis(axis, true);
+    let variance = centred.square().mean_axis(axis, true);
+    centred / (variance + eps).sqrt() * gain + bias
+}
+
+#[test]
+fn layer_norm_gives_the_values_and_gradients_of_its_composition() {
+    let mut rng = StdRng::seed_from_u64(16);
+    let inputs = [
+        Tensor::randn([2, 3, 5], &mut rng),
+        Tensor::randn([5], &mut rng),
+        Tensor::randn([5], &mut rng),
+    ];
+    let run = |norm: for<'t> fn(Var<'t>, Var<'t>, Var<'t>, f64) -> Var<'t>| {
+        let tape = Tape::new();
+        let vars: Vec<Var> = inputs.iter().map(|t| tape.var(t.clone())).collect();
+        let y = norm(vars[0], vars[1], vars[2], 1e-5);
+        let loss = weighted(y);
+        let grads = loss.backward();
+        let mut values = y.value().data().to_vec();
+        for var in &vars {
+            values.extend(grads.get(*var).expect("every input is used").data());
+        }
+        values
+    };
+    let (fused, composed) = (run(layer_norm), run(composed_layer_norm));
+    for (i, (f, c)) in fused.iter().zip(&composed).enumerate() {
+        assert!(
+            (f - c).abs() <= 1e-12 * c.abs().max(1.0),
+            "value or gradient {i}: fused {f}, composed {c}"
+        );
+    }
+}
+
 #[test]
 #[should_panic(expected = "embedding: id 7 at position 1 is out of range for a table [5, 2]")]
 fn an_embedding_id_out_of_range_names_the_op_and_the_table() {
