@@ -33,11 +33,13 @@
 //! calls a named derivative op (`tanh_backward`, `relu_backward`, `log_softmax_backward`, ...)
 //! that has a rule of its own, so both modes compute the same numbers, bit for bit.
 //!
-//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Four fused ops
+//! Most ops are fine-grained (`matmul`, `+`, `tanh`, `log_softmax`, `pick`, ...). Five fused ops
 //! exist for speed, each exactly a composition of fine ones and each with its own documented
 //! rule: [`Var::affine`] (`x·W + b`), [`Var::dense`] (`tanh`, `relu` or `sigmoid` of it, a
 //! hidden layer), [`Var::softmax_cross_entropy`] (whose rule is the tutorial's
-//! `probs − onehot`) and [`Var::sum_squares`] (`Σ x²`, the L2 penalty's norm).
+//! `probs − onehot`), [`Var::sum_squares`] (`Σ x²`, the L2 penalty's norm) and
+//! [`Var::normalize`] (`(x − μ)/√(σ² + eps)` along an axis, a layer norm before its gain and
+//! bias).
 //!
 //! [`gradcheck()`] compares any function's gradients with finite differences; [`cases`] is the
 //! table of test cases every op declares, which drives the engine's own test suites.
