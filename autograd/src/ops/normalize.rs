@@ -18,6 +18,9 @@ impl<'t> Var<'t> {
     /// mean(dL/dy ⊙ y))/σ`. Both `μ` and `σ` depend on every value of the lane, which is where
     /// the two means come from.
     ///
+    /// With `eps = 0`, a lane whose values are all equal has `σ = 0` and gives NaN (`0/0`), as the
+    /// formula does; layer norms use a small positive `eps` (nn's is `1e-5`) for that reason.
+    ///
     /// # Panics
     /// If `axis` is not below the rank, or `eps` is negative or not finite.
     #[track_caller]
@@ -25,7 +28,8 @@ impl<'t> Var<'t> {
         self.check_axis("normalize", axis);
         assert!(
             eps >= 0.0 && eps.is_finite(),
-            "normalize: eps must be finite and not negative, not {eps}"
+            "normalize: eps must be finite and not negative, not {eps} (at {})",
+            std::panic::Location::caller()
         );
         Var::apply(Normalize { axis, eps }, [self])
     }

@@ -424,3 +424,31 @@ fn softmax_cross_entropy_names_the_bad_label_or_the_shape_and_the_line() {
         assert_names(&message, &[expected], line.get());
     }
 }
+
+#[test]
+#[should_panic(
+    expected = "normalize: eps must be finite and not negative, not -0.1 (at autograd/tests/"
+)]
+fn normalize_with_a_negative_eps_panics() {
+    let tape = Tape::new();
+    let _ = tape.var(Tensor::zeros([2, 3])).normalize(1, -0.1);
+}
+
+#[test]
+#[should_panic(
+    expected = "normalize: axis 2 is out of range for [2, 3] (rank 2) (at autograd/tests/"
+)]
+fn normalize_along_an_axis_past_the_rank_panics() {
+    let tape = Tape::new();
+    let _ = tape.var(Tensor::zeros([2, 3])).normalize(2, 1e-5);
+}
+
+#[test]
+fn normalize_with_eps_zero_gives_nan_on_a_constant_lane_and_zeros_with_eps() {
+    let tape = Tape::new();
+    let x = tape.var(Tensor::from_rows(&[[3.0, 3.0], [1.0, 2.0]]));
+    let exact = x.normalize(1, 0.0).value().clone();
+    assert!(exact.data()[..2].iter().all(|v| v.is_nan()), "{exact:?}");
+    assert_eq!(&exact.data()[2..], &[-1.0, 1.0]);
+    assert_eq!(&x.normalize(1, 1e-5).value().data()[..2], &[0.0, 0.0]);
+}
