@@ -2,9 +2,9 @@
 
 use crate::loss::Reduction;
 use crate::mlp::Mlp;
-use crate::params::{ParamGrads, Params};
+use crate::params::{ParamGrads, ParamVars, Params};
 use crate::sequential::Sequential;
-use autograd::{Tape, Tensor};
+use autograd::{Tape, Tensor, Var};
 
 /// A classifier with named parameters that the [training loop](crate::train::train) can step:
 /// [`Mlp`] and [`Sequential`].
@@ -41,6 +41,22 @@ pub trait Model {
     ) -> (f64, Vec<usize>);
 }
 
+/// Evaluation mode's one forward pass, shared by every model: clears `tape`, places `params` on
+/// it as constants (no gradients) and `features` as a constant, and runs `run`, which gives the
+/// logits and the objective; returns the objective's value and the logits.
+fn evaluate_once(
+    tape: &mut Tape,
+    params: &Params,
+    features: &Tensor,
+    run: impl for<'t> FnOnce(&ParamVars<'t>, Var<'t>) -> (Var<'t>, Var<'t>),
+) -> (f64, Tensor) {
+    tape.clear();
+    let tape = &*tape;
+    let vars = params.constants_on(tape);
+    let (logits, objective) = run(&vars, tape.constant(features.clone()));
+    (objective.item(), logits.value().clone())
+}
+
 impl Model for Mlp {
     fn params(&self) -> &Params {
         Mlp::params(self)
@@ -72,14 +88,14 @@ impl Model for Mlp {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, Vec<usize>) {
-        tape.clear();
-        let tape = &*tape;
-        let vars = self.params().constants_on(tape);
-        let logits = self.forward(&vars, tape.constant(features.clone()));
-        let objective = self
-            .objective_of(&vars, logits, labels, reduction, reg)
-            .item();
-        (objective, self.classes_from_logits(&logits.value()))
+        let (objective, logits) = evaluate_once(tape, self.params(), features, |vars, x| {
+            let logits = self.forward(vars, x);
+            (
+                logits,
+                self.objective_of(vars, logits, labels, reduction, reg),
+            )
+        });
+        (objective, self.classes_from_logits(&logits))
     }
 }
 
@@ -114,13 +130,13 @@ impl Model for Sequential {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, Vec<usize>) {
-        tape.clear();
-        let tape = &*tape;
-        let vars = self.params().constants_on(tape);
-        let logits = self.forward(&vars, tape.constant(features.clone()));
-        let objective = self
-            .objective_of(&vars, logits, labels, reduction, reg)
-            .item();
-        (objective, logits.value().argmax_axis(1))
+        let (objective, logits) = evaluate_once(tape, self.params(), features, |vars, x| {
+            let logits = self.forward(vars, x);
+            (
+                logits,
+                self.objective_of(vars, logits, labels, reduction, reg),
+            )
+        });
+        (objective, logits.argmax_axis(1))
     }
 }
