@@ -3,6 +3,7 @@
 //! while it is in cache.
 
 use super::Tensor;
+use super::reduce::lane_starts;
 use crate::kernels::storage;
 
 /// `Σ f(i)` over `0..len`, in four interleaved partial sums (`i mod 4`) added at the end: four
@@ -33,24 +34,24 @@ fn lane_statistics(lane: &[f64], eps: f64) -> (f64, f64) {
     (mean, 1.0 / (variance + eps).sqrt())
 }
 
-/// `out = (x − μ)/σ` for one lane.
-fn standardise(x: &[f64], eps: f64, out: &mut [f64]) {
+/// Appends `(x − μ)/σ` for one lane to `out`.
+fn standardise(x: &[f64], eps: f64, out: &mut Vec<f64>) {
     let (mean, inverse_sigma) = lane_statistics(x, eps);
-    for (out, x) in out.iter_mut().zip(x) {
-        *out = (x - mean) * inverse_sigma;
-    }
+    out.extend(x.iter().map(|x| (x - mean) * inverse_sigma));
 }
 
-/// `out = (g − mean(g) − x̂·mean(g ⊙ x̂))/σ` for one lane, with `x̂ = (x − μ)/σ`.
-fn standardise_slope(x: &[f64], g: &[f64], eps: f64, out: &mut [f64]) {
+/// Appends `(g − mean(g) − x̂·mean(g ⊙ x̂))/σ` for one lane to `out`, with `x̂ = (x − μ)/σ`.
+fn standardise_slope(x: &[f64], g: &[f64], eps: f64, out: &mut Vec<f64>) {
     let (mean, inverse_sigma) = lane_statistics(x, eps);
     let n = x.len() as f64;
     let g = &g[..x.len()];
     let g_mean = sum_by_fours(x.len(), |i| g[i]) / n;
     let gx_mean = sum_by_fours(x.len(), |i| g[i] * ((x[i] - mean) * inverse_sigma)) / n;
-    for ((out, x), g) in out.iter_mut().zip(x).zip(g) {
-        *out = (g - g_mean - (x - mean) * inverse_sigma * gx_mean) * inverse_sigma;
-    }
+    out.extend(
+        x.iter()
+            .zip(g)
+            .map(|(x, g)| (g - g_mean - (x - mean) * inverse_sigma * gx_mean) * inverse_sigma),
+    );
 }
 
 impl Tensor {
@@ -84,42 +85,44 @@ impl Tensor {
         })
     }
 
-    /// A tensor of this one's shape whose every lane along `axis` is `lane(x, y, out)` of the
-    /// same lanes of this tensor (`x`) and of `other` (`y`, of the same shape).
+    /// A tensor of this one's shape whose every lane along `axis` is what `lane(x, y, out)`
+    /// appends to `out` (as many values as the lane holds), for the same lanes of this tensor
+    /// (`x`) and of `other` (`y`, of the same shape).
     #[track_caller]
     fn map_lanes(
         &self,
         op: &str,
         axis: usize,
         other: &Tensor,
-        lane: impl Fn(&[f64], &[f64], &mut [f64]),
+        lane: impl Fn(&[f64], &[f64], &mut Vec<f64>),
     ) -> Tensor {
         let (outer, len, inner) = self.lanes_of(op, axis);
-        let mut out = storage::zeroed(self.data.len());
-        if len == 0 {
-            return Tensor::from_vec(out, self.shape);
-        }
-        if inner == 1 {
-            // The last axis: each lane is a contiguous run of the data.
+        if inner == 1 || len == 0 {
+            // The last axis: each lane is a contiguous run of the data, and the lanes' values
+            // follow each other in the output.
+            let mut out = storage::with_capacity(self.data.len());
             let lanes = self
                 .data
-                .chunks_exact(len)
-                .zip(other.data.chunks_exact(len));
-            for ((x, y), out) in lanes.zip(out.chunks_exact_mut(len)) {
-                lane(x, y, out);
+                .chunks(len.max(1))
+                .zip(other.data.chunks(len.max(1)));
+            for (x, y) in lanes {
+                lane(x, y, &mut out);
             }
-        } else {
-            // Another axis: each lane is gathered from every `inner`-th value, and scattered back.
-            let (mut x, mut y, mut result) = (vec![0.0; len], vec![0.0; len], vec![0.0; len]);
-            for first in (0..outer).flat_map(|o| (0..inner).map(move |i| o * len * inner + i)) {
-                let at = |step: usize| first + step * inner;
-                for step in 0..len {
-                    (x[step], y[step]) = (self.data[at(step)], other.data[at(step)]);
-                }
-                lane(&x, &y, &mut result);
-                for (step, value) in result.iter().enumerate() {
-                    out[at(step)] = *value;
-                }
+            return Tensor::from_vec(out, self.shape);
+        }
+        // Another axis: each lane is gathered from every `inner`-th value, and scattered back.
+        let mut out = storage::zeroed(self.data.len());
+        let (mut x, mut y) = (vec![0.0; len], vec![0.0; len]);
+        let mut result = Vec::with_capacity(len);
+        for first in lane_starts(outer, len, inner) {
+            let at = |step: usize| first + step * inner;
+            for step in 0..len {
+                (x[step], y[step]) = (self.data[at(step)], other.data[at(step)]);
+            }
+            result.clear();
+            lane(&x, &y, &mut result);
+            for (step, value) in result.iter().enumerate() {
+                out[at(step)] = *value;
             }
         }
         Tensor::from_vec(out, self.shape)

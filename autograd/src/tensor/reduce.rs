@@ -143,14 +143,11 @@ impl Tensor {
         } else {
             let mut lane = vec![0.0; len];
             let mut data = storage::with_capacity(outer * inner);
-            for o in 0..outer {
-                for i in 0..inner {
-                    let base = o * len * inner + i;
-                    for (k, x) in lane.iter_mut().enumerate() {
-                        *x = self.data[base + k * inner];
-                    }
-                    data.push(reduce(&lane));
+            for base in lane_starts(outer, len, inner) {
+                for (k, x) in lane.iter_mut().enumerate() {
+                    *x = self.data[base + k * inner];
                 }
+                data.push(reduce(&lane));
             }
             data
         };
@@ -221,6 +218,13 @@ impl Tensor {
         }
         (indices.len(), cols)
     }
+}
+
+/// Where each lane along the middle axis of an `[outer, len, inner]` view starts (its values
+/// lie `inner` apart from there), lane by lane in the row-major order of the other two axes:
+/// the order of the lanes' results in a reduction along that axis.
+pub(super) fn lane_starts(outer: usize, len: usize, inner: usize) -> impl Iterator<Item = usize> {
+    (0..outer).flat_map(move |o| (0..inner).map(move |i| o * len * inner + i))
 }
 
 #[cfg(test)]
