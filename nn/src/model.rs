@@ -43,18 +43,20 @@ pub trait Model {
 
 /// Evaluation mode's one forward pass, shared by every model: clears `tape`, places `params` on
 /// it as constants (no gradients) and `features` as a constant, and runs `run`, which gives the
-/// logits and the objective; returns the objective's value and the logits.
+/// logits and the objective; returns the objective's value and `classify` of the logits (read
+/// in place).
 fn evaluate_once(
     tape: &mut Tape,
     params: &Params,
     features: &Tensor,
     run: impl for<'t> FnOnce(&ParamVars<'t>, Var<'t>) -> (Var<'t>, Var<'t>),
-) -> (f64, Tensor) {
+    classify: impl FnOnce(&Tensor) -> Vec<usize>,
+) -> (f64, Vec<usize>) {
     tape.clear();
     let tape = &*tape;
     let vars = params.constants_on(tape);
     let (logits, objective) = run(&vars, tape.constant(features.clone()));
-    (objective.item(), logits.value().clone())
+    (objective.item(), classify(&logits.value()))
 }
 
 impl Model for Mlp {
@@ -88,14 +90,19 @@ impl Model for Mlp {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, Vec<usize>) {
-        let (objective, logits) = evaluate_once(tape, self.params(), features, |vars, x| {
-            let logits = self.forward(vars, x);
-            (
-                logits,
-                self.objective_of(vars, logits, labels, reduction, reg),
-            )
-        });
-        (objective, self.classes_from_logits(&logits))
+        evaluate_once(
+            tape,
+            self.params(),
+            features,
+            |vars, x| {
+                let logits = self.forward(vars, x);
+                (
+                    logits,
+                    self.objective_of(vars, logits, labels, reduction, reg),
+                )
+            },
+            |logits| self.classes_from_logits(logits),
+        )
     }
 }
 
@@ -130,13 +137,18 @@ impl Model for Sequential {
         reduction: Reduction,
         reg: f64,
     ) -> (f64, Vec<usize>) {
-        let (objective, logits) = evaluate_once(tape, self.params(), features, |vars, x| {
-            let logits = self.forward(vars, x);
-            (
-                logits,
-                self.objective_of(vars, logits, labels, reduction, reg),
-            )
-        });
-        (objective, logits.argmax_axis(1))
+        evaluate_once(
+            tape,
+            self.params(),
+            features,
+            |vars, x| {
+                let logits = self.forward(vars, x);
+                (
+                    logits,
+                    self.objective_of(vars, logits, labels, reduction, reg),
+                )
+            },
+            |logits| logits.argmax_axis(1),
+        )
     }
 }

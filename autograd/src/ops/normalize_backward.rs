@@ -2,7 +2,6 @@
 //! [`Var::normalize`] in one pass per lane.
 
 use super::add::Add;
-use super::normalize::Normalize;
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
@@ -50,7 +49,7 @@ impl Primitive for NormalizeBackward {
             let mean = |v: &C::V| c.scale(&c.sum_axis(v, axis, true), 1.0 / n);
             let centred = c.sub(&x, &mean(&x));
             let inverse_sigma = c.powf(&c.add_scalar(&mean(&c.mul(&centred, &centred)), eps), -0.5);
-            let x_hat = c.apply(Normalize { axis, eps }, [&x]);
+            let x_hat = c.mul(&centred, &inverse_sigma);
             let out = saved.output();
             let b = mean(&c.mul(&saved.input(1), &x_hat));
             let add = |a: &C::V, b: &C::V| c.apply(Add, [a, b]);

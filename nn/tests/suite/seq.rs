@@ -415,6 +415,11 @@ impl LanguageModel for Transformer {
     }
 }
 
+/// The fixture's size `name` (`{"sizes": {name: n}}`).
+fn fixture_size(fixture: &serde_json::Value, name: &str) -> usize {
+    fixture["sizes"][name].as_u64().unwrap() as usize
+}
+
 /// The fixture's parameters (`{name: {"shape", "data"}}`).
 fn fixture_params(fixture: &serde_json::Value) -> Params {
     let mut params = Params::new();
@@ -434,7 +439,7 @@ fn follow_reference(
 ) -> Vec<f64> {
     use nn::Optimizer;
     use nn::optim::Sgd;
-    let size = |name: &str| fixture["sizes"][name].as_u64().unwrap() as usize;
+    let size = |name: &str| fixture_size(fixture, name);
     let (ids, rows) = (
         fixture_indices(&fixture["ids"]),
         fixture_indices(&fixture["rows"]),
@@ -472,7 +477,7 @@ fn the_gru_language_model_follows_the_numpy_reference_for_100_steps() {
     use nn::seq::RecurrentLm;
     let text = include_str!("../golden/names_gru_reference.json");
     let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
-    let size = |name: &str| fixture["sizes"][name].as_u64().unwrap() as usize;
+    let size = |name: &str| fixture_size(&fixture, name);
     let model = RecurrentLm {
         vocab: size("vocab"),
         embed: size("embed"),
@@ -489,7 +494,7 @@ fn the_gru_language_model_follows_the_numpy_reference_for_100_steps() {
 fn the_transformer_follows_the_numpy_reference_for_100_steps() {
     let text = include_str!("../golden/names_transformer_reference.json");
     let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
-    let size = |name: &str| fixture["sizes"][name].as_u64().unwrap() as usize;
+    let size = |name: &str| fixture_size(&fixture, name);
     let model = Transformer {
         config: TransformerConfig {
             vocab: size("vocab"),

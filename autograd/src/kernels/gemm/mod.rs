@@ -246,7 +246,8 @@ fn portable<'c>(a: &StridedMatrix, b: &StridedMatrix, c: Output<'c>) -> &'c mut 
                 );
             }
         };
-        if m * k >= k * n {
+        // Cut the larger operand: A (`m·k` values) when `m ≥ n`, else B (`k·n`).
+        if m >= n {
             for_ranges(m, m * k * n, |rows| block(rows, 0..n));
         } else {
             for_ranges(n, m * k * n, |cols| block(0..m, cols));

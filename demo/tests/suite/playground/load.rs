@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::client::{EventReader, create, get, new_stream, post, server};
+use super::client::{EventReader, create, get, new_stream, post, server, stream_path};
 
 /// Clients at once.
 const CLIENTS: usize = 20;
@@ -45,7 +45,7 @@ fn client(address: SocketAddr, number: usize, deadline: Instant) -> usize {
             done += 1;
         }
     } else {
-        let path = format!("/api/sessions/{id}/stream?passes_per_frame=5");
+        let path = stream_path(&id, 5);
         let mut events = EventReader::open(address, &path);
         assert_eq!(events.status, 200);
         while Instant::now() < deadline {
