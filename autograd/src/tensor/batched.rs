@@ -1,6 +1,6 @@
 //! Matrix products over a leading batch axis: `[B, m, k] · [B, k, n] → [B, m, n]`.
 
-use super::linalg::{Epilogue, SMALL_PRODUCT, append_transposed, product_into};
+use super::linalg::{Epilogue, SMALL_PRODUCT, append_transposed, product_into, strided};
 use super::{Layout, Tensor};
 use crate::kernels::gemm::StridedMatrix;
 use crate::kernels::parallel::for_row_blocks;
@@ -99,12 +99,11 @@ fn transposed_matrices(t: &Tensor) -> Tensor {
 /// read as `layout` says.
 fn matrix_of(t: &Tensor, index: usize, size: usize, layout: Layout) -> StridedMatrix<'_> {
     let start = if t.dims()[0] == 1 { 0 } else { index * size };
-    let stored = [t.dims()[1], t.dims()[2]];
-    let matrix = StridedMatrix::row_major(&t.data()[start..start + size], stored);
-    match layout {
-        Layout::AsIs => matrix,
-        Layout::Transposed => matrix.transposed(),
-    }
+    strided(
+        &t.data()[start..start + size],
+        [t.dims()[1], t.dims()[2]],
+        layout,
+    )
 }
 
 #[cfg(test)]

@@ -181,8 +181,8 @@ impl Tensor {
             self.shape,
             other.shape
         );
-        let a = strided(self, layout_a);
-        let b = strided(other, layout_b);
+        let a = strided(self.data(), [self.dims()[0], self.dims()[1]], layout_a);
+        let b = strided(other.data(), [other.dims()[0], other.dims()[1]], layout_b);
         assert_eq!(
             a.cols(),
             b.rows(),
@@ -289,9 +289,10 @@ pub(super) fn append_transposed(out: &mut Vec<f64>, data: &[f64], [rows, cols]: 
     }
 }
 
-/// A rank-2 tensor read as stored or transposed, as the GEMM takes its operands.
-pub(super) fn strided(tensor: &Tensor, layout: Layout) -> StridedMatrix<'_> {
-    let stored = StridedMatrix::row_major(tensor.data(), [tensor.dims()[0], tensor.dims()[1]]);
+/// The `[rows, cols]` matrix stored row by row in `data`, read as stored or transposed, as the
+/// GEMM takes its operands.
+pub(super) fn strided(data: &[f64], stored: [usize; 2], layout: Layout) -> StridedMatrix<'_> {
+    let stored = StridedMatrix::row_major(data, stored);
     match layout {
         Layout::AsIs => stored,
         Layout::Transposed => stored.transposed(),

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::data::{LabeledData, Table};
+use crate::error::Error;
 
 /// The name errors give the uploaded text.
 const UPLOAD_NAME: &str = "upload.csv";
@@ -14,16 +15,11 @@ const HEADER: &str = "x,y,label";
 /// from 0, at least two classes), except that the header line may be left out; errors name the
 /// line of the text as uploaded (`upload.csv:3:2: "abc" is not a number`).
 pub fn parse(text: &str) -> Result<LabeledData, String> {
-    let first_line = text.lines().find(|line| !line.trim().is_empty());
-    let headerless = first_line.is_some_and(|line| {
-        line.split(',')
-            .all(|field| field.trim().parse::<f64>().is_ok())
-    });
+    // The CSV reader refuses a first line of numbers as a header: the text has none.
     let path = Path::new(UPLOAD_NAME);
-    let table = if headerless {
-        Table::parse_with_header(path, HEADER, text)
-    } else {
-        Table::parse(path, text)
+    let table = match Table::parse(path, text) {
+        Err(Error::HeaderLooksNumeric { .. }) => Table::parse_with_header(path, HEADER, text),
+        table => table,
     };
     let result = table.and_then(|table| table.training_data());
     let data = result.map_err(|error| error.to_string())?;

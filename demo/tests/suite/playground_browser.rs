@@ -145,7 +145,7 @@ fn assert_close(what: &str, shown: &[f64], expected: &[f64]) {
 }
 
 /// The session's parameters, from its checkpoint as `demo predict` would load it.
-fn checkpoint_parameters(port: u16, id: &str, dir: &Path) -> HashMap<&'static str, Vec<f64>> {
+fn checkpoint_parameters(port: u16, id: &str, dir: &Path) -> nn::Params {
     let (status, bytes) =
         request_bytes(port, "GET", &format!("/api/sessions/{id}/checkpoint"), None)
             .expect("the checkpoint downloads");
@@ -153,14 +153,7 @@ fn checkpoint_parameters(port: u16, id: &str, dir: &Path) -> HashMap<&'static st
     let path = dir.join("model.json");
     std::fs::write(&path, bytes).unwrap();
     let (model, _) = demo::commands::model_io::load(&path).expect("the checkpoint loads");
-    let params = nn::Model::params(&model);
-    ["W1", "b1", "W2", "b2"]
-        .into_iter()
-        .map(|name| {
-            let tensor = params.get(name).unwrap_or_else(|| panic!("no {name}"));
-            (name, tensor.data().to_vec())
-        })
-        .collect()
+    nn::Model::params(&model).clone()
 }
 
 /// `points` reordered so that their first rows are those the tape's data node `x` starts with
@@ -264,7 +257,7 @@ fn stepping_backward_through_the_tutorial_net_shows_the_hand_derived_gradients()
         .map(|row| [0, 1, 2].map(|k| row[k].as_f64().unwrap()))
         .collect();
     let points = in_tape_order(points, port, id);
-    let expected = tutorial_gradients(&points, &parameters, 3, 0.01);
+    let expected = tutorial_gradients(&points, &parameters, 0.01);
     for name in ["W1", "b1", "W2", "b2"] {
         let block = of_kind("final")
             .find(|block| block["name"] == name)

@@ -6,18 +6,18 @@ use std::collections::HashMap;
 /// The tutorial's backward pass by its own formulas, with plain loops over row-major arrays:
 /// `delta3 = probs − onehot`, `dW2 = a1ᵀ·delta3 + reg·W2`, `db2 = Σ delta3`,
 /// `delta2 = delta3·W2ᵀ ⊙ (1 − a1²)`, `dW1 = xᵀ·delta2 + reg·W1`, `db1 = Σ delta2`.
+/// The hidden width is `b1`'s length.
 pub fn tutorial_gradients(
     points: &[[f64; 3]],
-    parameters: &HashMap<&str, Vec<f64>>,
-    hidden: usize,
+    parameters: &nn::Params,
     reg: f64,
 ) -> HashMap<&'static str, Vec<f64>> {
-    let (w1, b1, w2, b2) = (
-        &parameters["W1"],
-        &parameters["b1"],
-        &parameters["W2"],
-        &parameters["b2"],
-    );
+    let values = |name: &str| {
+        let tensor = parameters.get(name);
+        tensor.unwrap_or_else(|| panic!("no {name}")).data()
+    };
+    let (w1, b1, w2, b2) = (values("W1"), values("b1"), values("W2"), values("b2"));
+    let hidden = b1.len();
     let n = points.len();
     let mut a1 = vec![0.0; n * hidden];
     let mut delta3 = vec![0.0; n * 2];

@@ -1,7 +1,5 @@
 //! Every endpoint's happy path.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
 use super::client::{create, get, new_stream, post, request, server, step};
@@ -206,30 +204,20 @@ fn the_tapes_gradients_equal_the_training_loops() {
             .contains("attachment")
     );
     let model = nn::checkpoint::from_json(&checkpoint.text()).unwrap();
-    let points = session["train"].as_array().unwrap();
-    let features: Vec<f64> = points
+    let rows: Vec<[f64; 3]> = session["train"]
+        .as_array()
+        .unwrap()
         .iter()
-        .flat_map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+        .map(|p| [0, 1, 2].map(|k| p[k].as_f64().unwrap()))
         .collect();
-    let labels: Vec<usize> = points
-        .iter()
-        .map(|p| p[2].as_u64().unwrap() as usize)
-        .collect();
+    let features: Vec<f64> = rows.iter().flat_map(|&[x, y, _]| [x, y]).collect();
+    let labels: Vec<usize> = rows.iter().map(|&[_, _, label]| label as usize).collect();
     let features = autograd::Tensor::from_vec(features, [labels.len(), 2]);
     // The fused ops the training loop records, against the op-by-op recording the page shows.
     let mut tape = autograd::Tape::new();
     let (_, grads) = model.gradients(&mut tape, &features, &labels, nn::Reduction::Sum, 0.01);
     // And the tutorial's hand-derived formulas, which do not use the engine at all.
-    let params = nn::Model::params(&model);
-    let parameters: HashMap<&str, Vec<f64>> = ["W1", "b1", "W2", "b2"]
-        .into_iter()
-        .map(|name| (name, params.get(name).unwrap().data().to_vec()))
-        .collect();
-    let rows: Vec<[f64; 3]> = points
-        .iter()
-        .map(|p| [0, 1, 2].map(|k| p[k].as_f64().unwrap()))
-        .collect();
-    let by_hand = tutorial_gradients(&rows, &parameters, 3, 0.01);
+    let by_hand = tutorial_gradients(&rows, nn::Model::params(&model), 0.01);
     let view = get(address, &format!("/api/sessions/{id}/tape")).json();
     let mut checked_by_hand = Vec::new();
     for node in view["nodes"].as_array().unwrap() {
