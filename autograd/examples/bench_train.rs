@@ -10,7 +10,8 @@
 //! Prints one line `BENCH impl=rust-tape workload=... per_pass_us=... final_loss=...
 //! allocs_per_pass=... rss_kib_after_200=... rss_kib_end=...` (the median over `--runs` loops,
 //! after `--warm-up` untimed ones, each from the initial weights, one `Tape` reused with `clear`
-//! across passes; heap allocations counted over the second half of the first loop's passes), the
+//! across passes; heap allocations counted over the second half of the first loop's passes;
+//! resident memory after pass 200 of the first loop and after the last loop), the
 //! format that `bench/compare.sh` collects. `--trace` writes `passes,loss` for passes 0..=N;
 //! `--check` first compares the tape's gradients with the hand-derived ones and exits 1 if they
 //! differ beyond 1e-12.
@@ -208,7 +209,7 @@ fn run(options: &Options) -> Result<(), String> {
             train_pass(options.step, &mut tape, &mut params, &batch, options)
         })?;
     }
-    let (mut rss_after_200, mut rss_end) = (0, 0);
+    let mut rss_after_200 = 0;
     let mut params = init.clone();
     let timing = bench_harness::time_loops(
         common,
@@ -219,11 +220,10 @@ fn run(options: &Options) -> Result<(), String> {
             if run == 0 && pass + 1 == 200 {
                 rss_after_200 = resident_kib();
             }
-            if run == 0 && pass + 1 == common.passes {
-                rss_end = resident_kib();
-            }
         },
     );
+    // Read after the loops, outside every timed one.
+    let rss_end = resident_kib();
     let (final_loss, _) = mlp::hand_gradients(&params, &batch, options.reg);
     let name = match options.step {
         Step::Tape => "rust-tape",
