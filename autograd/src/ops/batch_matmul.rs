@@ -4,7 +4,7 @@ use super::matmul::{layout_parameters, product_rule};
 use super::{Grads, Primitive, Saved, Saves};
 use crate::calc::Calc;
 use crate::cases::{Domain, OpCase};
-use crate::tensor::{Layout, Tensor};
+use crate::tensor::{Layout, Tensor, batch_product_dims};
 use crate::var::Var;
 use std::panic::Location;
 
@@ -25,15 +25,8 @@ impl<'t> Var<'t> {
         let fail = |why: &str| -> ! {
             panic!("batch_matmul: {a} · {b}: {why} (at {})", Location::caller())
         };
-        if a.rank() != 3 || b.rank() != 3 {
-            fail("both operands must be rank 3 [batch, rows, columns]");
-        }
-        if a.dims()[2] != b.dims()[1] {
-            fail("the inner dimensions differ");
-        }
-        let (ba, bb) = (a.dims()[0], b.dims()[0]);
-        if ba != bb && ba != 1 && bb != 1 {
-            fail("the batch sizes differ and neither is 1");
+        if let Err(why) = batch_product_dims([a.dims(), b.dims()], [Layout::AsIs; 2]) {
+            fail(why);
         }
         Var::apply(BatchMatMul::PLAIN, [self, other])
     }

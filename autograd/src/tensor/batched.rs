@@ -29,25 +29,9 @@ impl Tensor {
                 self.shape, other.shape
             )
         };
-        if self.rank() != 3 || other.rank() != 3 {
-            fail("both operands must be rank 3 [batch, rows, columns]");
-        }
-        let read = |t: &Tensor, layout| {
-            let [rows, cols] = [t.dims()[1], t.dims()[2]];
-            match layout {
-                Layout::AsIs => [rows, cols],
-                Layout::Transposed => [cols, rows],
-            }
-        };
-        let ([m, k], [k_b, n]) = (read(self, layout_a), read(other, layout_b));
-        if k != k_b {
-            fail("the inner dimensions differ");
-        }
-        let (batch_a, batch_b) = (self.dims()[0], other.dims()[0]);
-        if batch_a != batch_b && batch_a != 1 && batch_b != 1 {
-            fail("the batch sizes differ and neither is 1");
-        }
-        let batch = batch_a.max(batch_b);
+        let [batch, m, k, n] =
+            batch_product_dims([self.dims(), other.dims()], [layout_a, layout_b])
+                .unwrap_or_else(|why| fail(why));
         let small = m * k * n <= SMALL_PRODUCT;
         // Small products read `B` by rows: a transposed `B` is copied into row order once.
         let b_rows;
@@ -81,6 +65,34 @@ impl Tensor {
         unsafe { out.set_len(batch * size_out) };
         Tensor::from_vec(out, [batch, m, n])
     }
+}
+
+/// `[batch, m, k, n]` of the batched product `op_a(A[b]) · op_b(B[b])` of operands with dimensions
+/// `[a, b]`, each read as its layout says; or why there is no such product (an operand not rank
+/// 3, the inner dimensions as read differing, batch sizes differing with neither 1). Shared by
+/// the tensor kernel and [`Var::batch_matmul`](crate::Var::batch_matmul), which name the shapes.
+pub(crate) fn batch_product_dims(
+    [a, b]: [&[usize]; 2],
+    [layout_a, layout_b]: [Layout; 2],
+) -> Result<[usize; 4], &'static str> {
+    let ([batch_a, rows_a, cols_a], [batch_b, rows_b, cols_b]) = (a, b) else {
+        return Err("both operands must be rank 3 [batch, rows, columns]");
+    };
+    let read = |rows: usize, cols: usize, layout| match layout {
+        Layout::AsIs => [rows, cols],
+        Layout::Transposed => [cols, rows],
+    };
+    let ([m, k], [k_b, n]) = (
+        read(*rows_a, *cols_a, layout_a),
+        read(*rows_b, *cols_b, layout_b),
+    );
+    if k != k_b {
+        return Err("the inner dimensions differ");
+    }
+    if batch_a != batch_b && *batch_a != 1 && *batch_b != 1 {
+        return Err("the batch sizes differ and neither is 1");
+    }
+    Ok([*batch_a.max(batch_b), m, k, n])
 }
 
 /// Each matrix of the rank-3 `t` transposed: `[batch, rows, cols]` to `[batch, cols, rows]`.

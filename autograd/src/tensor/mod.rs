@@ -15,6 +15,7 @@ mod transcendental;
 
 pub(crate) use activation::relu;
 pub use activation::{Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_SLOPE, UnknownActivation};
+pub(crate) use batched::batch_product_dims;
 pub(crate) use elementwise::sums_columns_as_sum_to;
 pub use linalg::Layout;
 pub(crate) use linalg::is_bias_row;
