@@ -21,7 +21,7 @@ impl Tensor {
                 }
             })
         };
-        Tensor::from_storage(data, self.shape)
+        Tensor::from_vec(data, self.shape)
     }
 
     /// Applies `f` to every element in place (into storage of its own, in the same pass, when
@@ -30,7 +30,7 @@ impl Tensor {
         if !self.data.is_unique() {
             let mut data = storage::with_capacity(self.len());
             data.extend(self.data.iter().map(|&x| f(x)));
-            *self = Tensor::from_storage(data, self.shape);
+            *self = Tensor::from_vec(data, self.shape);
             return;
         }
         for x in self.data.make_mut() {
@@ -56,7 +56,7 @@ impl Tensor {
                     }
                 })
             };
-            return Tensor::from_storage(data, self.shape);
+            return Tensor::from_vec(data, self.shape);
         }
         let Some(shape) = Shape::broadcast(self.shape, other.shape) else {
             panic!(
@@ -73,7 +73,7 @@ impl Tensor {
             return other.map(|b| f(a, b));
         }
         if let Some(data) = zip_rows(self, other, shape, &f) {
-            return Tensor::from_storage(data, shape);
+            return Tensor::from_vec(data, shape);
         }
         let dims = padded_dims(shape);
         let strides_a = broadcast_strides(self.shape, shape);
@@ -87,7 +87,7 @@ impl Tensor {
                 ));
             }
         });
-        Tensor::from_storage(data, shape)
+        Tensor::from_vec(data, shape)
     }
 
     /// Adds `other` (of the same shape) into `self` elementwise.
@@ -152,7 +152,7 @@ impl Tensor {
                 data.push(self.data[base + i * strides[3]]);
             }
         });
-        Tensor::from_storage(data, shape)
+        Tensor::from_vec(data, shape)
     }
 
     /// `f(self, other)` elementwise, for two tensors of one shape, and the sums of the result
@@ -203,8 +203,8 @@ impl Tensor {
         });
         // SAFETY: the blocks tile the cells, and each row of each block was written.
         unsafe { data.set_len(self.len()) };
-        let sums = Tensor::from_storage(sums, Shape::new(&[width]));
-        (Tensor::from_storage(data, self.shape), sums)
+        let sums = Tensor::from_vec(sums, Shape::new(&[width]));
+        (Tensor::from_vec(data, self.shape), sums)
     }
 
     /// Sums over the dimensions that broadcasting expanded, so that the result has shape `shape`:
@@ -229,7 +229,7 @@ impl Tensor {
         if self.data.len().is_multiple_of(shape.numel()) && self.dims().ends_with(shape.dims()) {
             let mut out = storage::zeroed(shape.numel());
             parallel::sum_row_blocks(&self.data, &mut out, sum_rows_narrow);
-            return Tensor::from_storage(out, shape);
+            return Tensor::from_vec(out, shape);
         }
         // Each broadcast axis summed in turn (the axis kept, with size 1), then the leading
         // axes that `shape` lacks dropped.

@@ -67,15 +67,6 @@ impl Tensor {
         }
     }
 
-    /// A tensor of `shape` from storage a kernel filled with its `shape.numel()` values.
-    pub(crate) fn from_storage(data: Vec<f64>, shape: Shape) -> Tensor {
-        debug_assert_eq!(data.len(), shape.numel(), "from_storage: {shape}");
-        Tensor {
-            shape,
-            data: Buffer::new(data),
-        }
-    }
-
     /// A rank-0 tensor holding one value.
     pub fn scalar(value: f64) -> Tensor {
         Tensor {

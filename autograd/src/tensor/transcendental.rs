@@ -26,6 +26,6 @@ impl Tensor {
 
     /// A vectorised kernel applied into fresh storage.
     fn mapped(&self, function: Vectorised) -> Tensor {
-        Tensor::from_storage(fastmath::mapped(&self.data, function), self.shape)
+        Tensor::from_vec(fastmath::mapped(&self.data, function), self.shape)
     }
 }
