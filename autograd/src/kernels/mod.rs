@@ -6,7 +6,8 @@
 //! # What is in here, and what the crate may call
 //! - [`gemm`]: large matrix products, `C (+)= op(A)·op(B)` with an optional activation applied
 //!   to the finished cells: a blocked product around an AVX-512 micro-kernel where the CPU has
-//!   it, matrixmultiply's GEMM elsewhere. Operands are [`gemm::StridedMatrix`] views (a transpose
+//!   it, a packed product around an AVX2 micro-kernel where it has AVX2 and FMA but not AVX-512,
+//!   matrixmultiply's GEMM elsewhere. Operands are [`gemm::StridedMatrix`] views (a transpose
 //!   costs nothing) and the output a [`gemm::Output`], fresh cells or numbers to add to. The crate
 //!   calls [`gemm::product`].
 //! - [`small_product`]: products of small matrices (attention's per-head products), each output
@@ -40,8 +41,8 @@
 //! Most of the crate's unsafe code lives here: raw-pointer reads in the micro-kernel,
 //! uninitialised output cells, target-feature calls. No function leaves a precondition to its
 //! caller silently: each either checks it (the matrix views check their buffers, a
-//! [`gemm::Output::AddTo`] carries numbers by type, the AVX-512 kernel asks for a proof that
-//! the CPU has it, a vectorised map takes only kernels known to write every cell) or is an
+//! [`gemm::Output::AddTo`] carries numbers by type, each micro-kernel asks for a proof that
+//! the CPU runs it, a vectorised map takes only kernels known to write every cell) or is an
 //! `unsafe fn` with a `# Safety` section.
 
 pub(crate) mod buffer;

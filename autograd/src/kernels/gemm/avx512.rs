@@ -1,6 +1,7 @@
 //! The AVX-512 micro-kernel: one `8 × 8·NV` tile of `C` from panels of `A` and `B` (packed, or
 //! read in place).
 
+use super::Tile;
 use super::blocked::MR;
 use std::arch::x86_64::{
     __m512d, _mm512_add_pd, _mm512_fmadd_pd, _mm512_loadu_pd, _mm512_mask_storeu_pd,
@@ -65,17 +66,6 @@ impl Panels {
             depth,
         }
     }
-}
-
-/// The cells of `C` one tile writes: `rows ≤ MR` rows of `cols ≤ 8·NV` values, the first at
-/// `cells` and each `row_stride` after the last; with `accumulate` the product is added to what
-/// they hold instead of replacing it.
-pub(super) struct Tile {
-    pub(super) cells: *mut f64,
-    pub(super) row_stride: usize,
-    pub(super) rows: usize,
-    pub(super) cols: usize,
-    pub(super) accumulate: bool,
 }
 
 /// `tile (+)= Ã · B̃` for one tile of `C`. The tile's `MR × 8·NV` sums stay in registers for the

@@ -3,7 +3,7 @@
 use super::avx512::{self, Avx512};
 use super::pack;
 use super::prefetch::Prefetch;
-use super::{InPlace, Output, SharedOutput, StridedMatrix};
+use super::{InPlace, Output, SharedOutput, StridedMatrix, Tile};
 use crate::kernels::parallel::for_ranges;
 use crate::kernels::storage;
 use std::cell::RefCell;
@@ -362,7 +362,7 @@ impl Block<'_> {
             self.depth,
             nv,
         );
-        let tile = avx512::Tile {
+        let tile = Tile {
             // SAFETY: the tile's first cell lies inside the `[m, n]` output.
             cells: unsafe { self.output.cell(first_row * n + col) },
             row_stride: n,

@@ -1,5 +1,10 @@
 //! Large matrix products: a blocked GEMM around a register-tiled AVX-512 micro-kernel where the
-//! CPU has AVX-512, and matrixmultiply's GEMM where it does not.
+//! CPU has AVX-512; where it has AVX2 and FMA instead, the packed product (`packed.rs`) around a
+//! `6 × 8` AVX2 micro-kernel (the classic loops, each thread on its own block of the output);
+//! and matrixmultiply's GEMM on other CPUs. The two engine GEMMs keep their packing buffers on
+//! each thread, so that a training step allocates nothing for its products after the first.
+//!
+//! What follows describes the blocked (AVX-512) product.
 //!
 //! The blocked product follows the usual scheme of packed blocks. The output is cut into tiles
 //! of `MR × NR` (8 × 24) cells, and each thread takes a share of them (once per product, or per
@@ -22,11 +27,15 @@
 //! are multiplied.
 
 #[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
 mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod blocked;
 #[cfg(target_arch = "x86_64")]
 mod pack;
+#[cfg(target_arch = "x86_64")]
+mod packed;
 #[cfg(target_arch = "x86_64")]
 mod prefetch;
 
@@ -143,11 +152,23 @@ impl<'c> Output<'c> {
     }
 }
 
-/// Frees the packing buffers the blocked product keeps on this thread; returns their bytes.
+/// The cells of `C` one tile writes: `rows` rows of `cols` values (at most a micro-kernel's
+/// tile), the first at `cells` and each `row_stride` after the last; with `accumulate` the
+/// product is added to what they hold instead of replacing it.
+#[cfg(target_arch = "x86_64")]
+struct Tile {
+    cells: *mut f64,
+    row_stride: usize,
+    rows: usize,
+    cols: usize,
+    accumulate: bool,
+}
+
+/// Frees the packing buffers the blocked and packed products keep on this thread; returns their bytes.
 pub(super) fn release_packed() -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        blocked::release_packed()
+        blocked::release_packed() + packed::release_packed()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -172,6 +193,11 @@ pub(crate) fn product(
     #[cfg(target_arch = "x86_64")]
     if let Some(cpu) = avx512::Avx512::detect() {
         blocked::product(cpu, a, b, c, activation);
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if let Some(cpu) = avx2::Avx2::detect() {
+        packed::product(cpu, a, b, c, activation);
         return;
     }
     portable_layer(a, b, c, activation);
@@ -335,6 +361,13 @@ mod tests {
         blocked::product(cpu, a, b, c, None)
     }
 
+    /// The packed product without an activation, where the CPU runs it.
+    #[cfg(target_arch = "x86_64")]
+    fn packed_alone(a: &StridedMatrix, b: &StridedMatrix, c: Output) {
+        let cpu = avx2::Avx2::detect().expect("only listed on an AVX2 CPU");
+        packed::product(cpu, a, b, c, None)
+    }
+
     /// Every product kernel this CPU runs, by name.
     fn gemms() -> Vec<(&'static str, Gemm)> {
         let mut gemms: Vec<(&str, Gemm)> =
@@ -344,6 +377,12 @@ mod tests {
             gemms.push(("blocked", blocked_alone));
         } else {
             eprintln!("this CPU has no AVX-512F: the blocked product is not tested");
+        }
+        #[cfg(target_arch = "x86_64")]
+        if avx2::Avx2::detect().is_some() {
+            gemms.push(("packed", packed_alone));
+        } else {
+            eprintln!("this CPU has no AVX2 and FMA: the packed product is not tested");
         }
         gemms
     }
@@ -385,8 +424,11 @@ mod tests {
     /// above: tiles (`MR` = 8 rows, `NR` = 24 columns, vectors of 8), an `A` read in place
     /// (outputs up to 48 columns), blocks of packed `A` (64 rows), a `B` read in place (outputs
     /// up to 512 rows), blocks along the inner dimension (`KC` = 256) and across the output
-    /// (`NC` = 264 columns); and single rows, columns and steps.
-    const SHAPES: [[usize; 3]; 26] = [
+    /// (`NC` = 264 columns); and single rows, columns and steps. Then the packed product's
+    /// edges: tiles (6 × 8, vectors of 4), blocks of packed `A` (72 rows), blocks of packed `B`
+    /// (1024 columns, on one thread: the cost stays below the threshold for threads), and
+    /// outputs cut between threads by panels of rows and of columns.
+    const SHAPES: [[usize; 3]; 36] = [
         [1, 1, 1],
         [1, 5, 1],
         [1, 1, 30],
@@ -413,6 +455,16 @@ mod tests {
         [512, 30, 40],
         [513, 30, 41],
         [130, 260, 270],
+        [5, 3, 7],
+        [6, 3, 8],
+        [7, 3, 9],
+        [71, 20, 30],
+        [72, 20, 30],
+        [73, 20, 31],
+        [3, 5, 1023],
+        [3, 5, 1025],
+        [301, 9, 70],
+        [40, 11, 333],
     ];
     const LAYOUTS: [[bool; 2]; 4] = [[false, false], [false, true], [true, false], [true, true]];
 
@@ -528,7 +580,15 @@ mod tests {
             [40, 300, 300],
             [9, 0, 30],
         ];
-        let layers: [(&str, Layer); 2] = [("product", product), ("portable", portable_layer)];
+        let mut layers: Vec<(&str, Layer)> =
+            vec![("product", product), ("portable", portable_layer)];
+        #[cfg(target_arch = "x86_64")]
+        if avx2::Avx2::detect().is_some() {
+            layers.push(("packed", |a, b, c, activation| {
+                let cpu = avx2::Avx2::detect().expect("only listed on an AVX2 CPU");
+                packed::product(cpu, a, b, c, activation)
+            }));
+        }
         for [m, k, n] in shapes {
             let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin() * 0.3).collect();
             let b: Vec<f64> = (0..k * n).map(|i| (i as f64 * 0.11).cos() * 0.3).collect();
@@ -538,7 +598,8 @@ mod tests {
             );
             let start: Vec<f64> = (0..m * n).map(|i| (i % 7) as f64 * 0.1 - 0.3).collect();
             for ((name, gemm), accumulate) in layers
-                .into_iter()
+                .iter()
+                .copied()
                 .flat_map(|layer| [(layer, false), (layer, true)])
             {
                 let run = |activation| {

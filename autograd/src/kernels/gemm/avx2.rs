@@ -1,0 +1,150 @@
+//! The AVX2 micro-kernel: one `6 × 8` tile of `C` from a packed panel of `A` (six values per
+//! step of the inner dimension, one per row) and a packed panel of `B` (eight values per step,
+//! two vectors of four).
+//!
+//! Twelve vector registers hold the tile's sums for the whole inner loop; two hold the step's
+//! values of `B` and one the broadcast value of `A`, which leaves one of the sixteen spare, so
+//! the compiler keeps every sum in a register. Each step is two loads of `B`, six broadcasts of
+//! `A` and twelve fused multiply-adds: six cycles on a core with two FMA units, long enough for
+//! each sum's previous multiply-add (four or five cycles) to finish before its next begins.
+
+use super::Tile;
+use std::arch::x86_64::{
+    __m256d, __m256i, _mm256_add_pd, _mm256_broadcast_sd, _mm256_fmadd_pd, _mm256_loadu_pd,
+    _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_set_epi64x, _mm256_setzero_pd,
+    _mm256_storeu_pd,
+};
+
+/// Rows of a tile: each step broadcasts one value of `A` per row.
+pub(super) const MR: usize = 6;
+/// Columns of a tile: two vectors of four.
+pub(super) const NR: usize = 8;
+
+/// Proof that this CPU runs the kernel (AVX2 and FMA): made only by [`Avx2::detect`], and asked
+/// for by every function that runs its instructions, so that none relies on its caller having
+/// checked.
+#[derive(Clone, Copy)]
+pub(super) struct Avx2(());
+
+impl Avx2 {
+    /// The proof, when this CPU has AVX2 and FMA (checked by the standard library once, then
+    /// cached).
+    pub(super) fn detect() -> Option<Avx2> {
+        (std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma"))
+            .then_some(Avx2(()))
+    }
+}
+
+/// `tile (+)= Ã · B̃` for one tile of `C`, from packed panels `depth` steps long: `a` holds `MR`
+/// values per step (row `r` of step `s` at `s·MR + r`) and `b` holds `NR` (column `j` of step
+/// `s` at `s·NR + j`).
+///
+/// `_cpu` proves that the CPU has AVX2 and FMA; the function stays `unsafe` for its raw
+/// pointers.
+///
+/// # Safety
+/// `a` must be valid for reads of `depth·MR` values and `b` of `depth·NR`; the tile's
+/// `rows × cols` cells must be valid for writes, written by no other thread meanwhile, and hold
+/// numbers when accumulating.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: usize, tile: &Tile) {
+    debug_assert!(
+        tile.rows <= MR && tile.cols <= NR,
+        "avx2::multiply: a tile of {} × {} cells exceeds the micro-kernel's {MR} × {NR}",
+        tile.rows,
+        tile.cols
+    );
+    debug_assert!(
+        tile.row_stride >= tile.cols || tile.rows <= 1,
+        "avx2::multiply: rows of {} cells overlap at a stride of {}",
+        tile.cols,
+        tile.row_stride
+    );
+    debug_assert!(
+        depth == 0 || !(a.is_null() || b.is_null()),
+        "avx2::multiply: a null panel over {depth} steps"
+    );
+    // SAFETY: the caller vouches for both panels over `depth` steps.
+    let sums = unsafe { sum_products(a, b, depth) };
+    // SAFETY: the caller vouches for the tile's cells.
+    unsafe { store(sums, tile) }
+}
+
+/// The tile's `MR × NR` sums of products over `depth` steps of the packed panels.
+///
+/// # Safety
+/// As for [`multiply`].
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn sum_products(a: *const f64, b: *const f64, depth: usize) -> [[__m256d; 2]; MR] {
+    let mut sums = [[_mm256_setzero_pd(); 2]; MR];
+    for step in 0..depth {
+        // SAFETY: step < depth, so both panels hold the values read here.
+        unsafe {
+            let b_here = b.add(step * NR);
+            let b_lanes = [_mm256_loadu_pd(b_here), _mm256_loadu_pd(b_here.add(4))];
+            let a_here = a.add(step * MR);
+            for (row, sums) in sums.iter_mut().enumerate() {
+                let a_value = _mm256_broadcast_sd(&*a_here.add(row));
+                sums[0] = _mm256_fmadd_pd(a_value, b_lanes[0], sums[0]);
+                sums[1] = _mm256_fmadd_pd(a_value, b_lanes[1], sums[1]);
+            }
+        }
+    }
+    sums
+}
+
+/// Writes (or adds) the sums into the tile's cells.
+///
+/// # Safety
+/// As for [`multiply`].
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn store(sums: [[__m256d; 2]; MR], tile: &Tile) {
+    let Tile {
+        cells,
+        row_stride,
+        rows,
+        cols,
+        accumulate,
+    } = *tile;
+    for (row, sums) in sums.iter().enumerate().take(rows) {
+        for (v, &sum) in sums.iter().enumerate() {
+            let first = 4 * v;
+            if first >= cols {
+                break;
+            }
+            // SAFETY: the row is below `rows` and lanes `first..first + 4` are clipped to
+            // `cols` by the mask, so only cells the caller vouches for are read or written.
+            unsafe {
+                let cell = cells.add(row * row_stride + first);
+                let lanes = cols - first;
+                if lanes >= 4 {
+                    let value = if accumulate {
+                        _mm256_add_pd(_mm256_loadu_pd(cell), sum)
+                    } else {
+                        sum
+                    };
+                    _mm256_storeu_pd(cell, value);
+                } else {
+                    let mask = lane_mask(lanes);
+                    let value = if accumulate {
+                        _mm256_add_pd(_mm256_maskload_pd(cell, mask), sum)
+                    } else {
+                        sum
+                    };
+                    _mm256_maskstore_pd(cell, mask, value);
+                }
+            }
+        }
+    }
+}
+
+/// A mask that selects the first `lanes` (below four) of a vector: each selected lane's top bit
+/// set.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn lane_mask(lanes: usize) -> __m256i {
+    let on = |lane: usize| if lane < lanes { -1 } else { 0 };
+    _mm256_set_epi64x(on(3), on(2), on(1), on(0))
+}
