@@ -10,9 +10,9 @@
 
 use super::Tile;
 use std::arch::x86_64::{
-    __m256d, __m256i, _mm256_add_pd, _mm256_broadcast_sd, _mm256_fmadd_pd, _mm256_loadu_pd,
-    _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_set_epi64x, _mm256_setzero_pd,
-    _mm256_storeu_pd,
+    __m256d, __m256i, _MM_HINT_T0, _mm_prefetch, _mm256_add_pd, _mm256_broadcast_sd,
+    _mm256_fmadd_pd, _mm256_loadu_pd, _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_set_epi64x,
+    _mm256_setzero_pd, _mm256_storeu_pd,
 };
 
 /// Rows of a tile: each step broadcasts one value of `A` per row.
@@ -64,6 +64,14 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: u
         depth == 0 || !(a.is_null() || b.is_null()),
         "avx2::multiply: a null panel over {depth} steps"
     );
+    // The tile's cells are read or written only after the inner loop, and often come from
+    // main memory (an output of thousands of rows): ask for them now, so that they arrive
+    // while the sums are computed.
+    for row in 0..tile.rows {
+        let first = tile.cells.wrapping_add(row * tile.row_stride);
+        _mm_prefetch::<_MM_HINT_T0>(first.cast());
+        _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(tile.cols.saturating_sub(1)).cast());
+    }
     // SAFETY: the caller vouches for both panels over `depth` steps.
     let sums = unsafe { sum_products(a, b, depth) };
     // SAFETY: the caller vouches for the tile's cells.
@@ -78,20 +86,40 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: u
 #[target_feature(enable = "avx2,fma")]
 unsafe fn sum_products(a: *const f64, b: *const f64, depth: usize) -> [[__m256d; 2]; MR] {
     let mut sums = [[_mm256_setzero_pd(); 2]; MR];
-    for step in 0..depth {
-        // SAFETY: step < depth, so both panels hold the values read here.
-        unsafe {
-            let b_here = b.add(step * NR);
-            let b_lanes = [_mm256_loadu_pd(b_here), _mm256_loadu_pd(b_here.add(4))];
-            let a_here = a.add(step * MR);
-            for (row, sums) in sums.iter_mut().enumerate() {
-                let a_value = _mm256_broadcast_sd(&*a_here.add(row));
-                sums[0] = _mm256_fmadd_pd(a_value, b_lanes[0], sums[0]);
-                sums[1] = _mm256_fmadd_pd(a_value, b_lanes[1], sums[1]);
-            }
+    // Four steps per turn of the loop, so that its counting is a small part of each turn.
+    let mut step = 0;
+    while step + 4 <= depth {
+        for offset in 0..4 {
+            // SAFETY: step + offset < depth, so both panels hold the values read.
+            unsafe { add_step(&mut sums, a, b, step + offset) };
         }
+        step += 4;
+    }
+    while step < depth {
+        // SAFETY: as above.
+        unsafe { add_step(&mut sums, a, b, step) };
+        step += 1;
     }
     sums
+}
+
+/// Adds the products of one step of the panels to the sums.
+///
+/// # Safety
+/// `step` must be below the panels' depth.
+#[inline(always)]
+unsafe fn add_step(sums: &mut [[__m256d; 2]; MR], a: *const f64, b: *const f64, step: usize) {
+    // SAFETY: the caller's promise: both panels hold this step's values.
+    unsafe {
+        let b_here = b.add(step * NR);
+        let b_lanes = [_mm256_loadu_pd(b_here), _mm256_loadu_pd(b_here.add(4))];
+        let a_here = a.add(step * MR);
+        for (row, sums) in sums.iter_mut().enumerate() {
+            let a_value = _mm256_broadcast_sd(&*a_here.add(row));
+            sums[0] = _mm256_fmadd_pd(a_value, b_lanes[0], sums[0]);
+            sums[1] = _mm256_fmadd_pd(a_value, b_lanes[1], sums[1]);
+        }
+    }
 }
 
 /// Writes (or adds) the sums into the tile's cells.

@@ -16,7 +16,7 @@
 
 use super::avx2::{self, Avx2, MR, NR};
 use super::{InPlace, Output, SharedOutput, StridedMatrix, Tile};
-use crate::kernels::parallel::{for_ranges, for_row_blocks};
+use crate::kernels::parallel::for_ranges;
 use crate::kernels::storage;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -71,7 +71,8 @@ fn aligned(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
 }
 
 /// [`product`](super::product) by packed panels and the AVX2 micro-kernel, on a CPU that runs
-/// it (`cpu` proves it), then `activation` on the finished output.
+/// it (`cpu` proves it), then `activation` on the finished cells (each block of rows as soon as
+/// its last block of steps is added, while it is still in cache).
 ///
 /// # Panics
 /// If the inner dimensions differ or the output does not hold `a.rows·b.cols` cells.
@@ -90,6 +91,11 @@ pub(super) fn product(
             if !accumulate {
                 c.iter_mut().for_each(|cell| _ = cell.write(0.0));
             }
+            if let Some(activation) = activation {
+                // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), or the
+                // zero just written.
+                activation(unsafe { storage::assume_written(c) });
+            }
         } else {
             let product = Product {
                 cpu,
@@ -97,6 +103,7 @@ pub(super) fn product(
                 b,
                 output: SharedOutput(c.as_mut_ptr().cast::<f64>()),
                 accumulate,
+                activation,
             };
             // Cut the larger operand: A (`m·k` values) when `m ≥ n`, else B (`k·n`), in whole
             // panels so that no thread multiplies a partial one that another finishes.
@@ -110,13 +117,6 @@ pub(super) fn product(
                 });
             }
         }
-    }
-    // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), a zero written
-    // above (an empty inner dimension), or a sum written by the micro-kernel (every tile of the
-    // output is multiplied).
-    let c = unsafe { storage::assume_written(c) };
-    if let Some(activation) = activation {
-        for_row_blocks(c, n.max(1), c.len(), |_, rows| activation(rows));
     }
 }
 
@@ -132,6 +132,7 @@ struct Product<'a> {
     b: &'a StridedMatrix<'a>,
     output: SharedOutput,
     accumulate: bool,
+    activation: Option<InPlace>,
 }
 
 impl Product<'_> {
@@ -151,15 +152,42 @@ impl Product<'_> {
                             aligned(&mut packed.a, steps.len() * round_up(rows.len(), MR));
                         pack_a(self.a, rows.clone(), steps.clone(), a_panels);
                         self.multiply_panels(
-                            (rows, a_panels),
+                            (rows.clone(), a_panels),
                             (cols.clone(), b_panels),
                             steps.len(),
                             self.accumulate || first_step > 0,
                         );
+                        if let Some(activation) = self.activation
+                            && steps.end == k
+                        {
+                            self.activate(activation, rows, cols.clone());
+                        }
                     }
                 }
             }
         });
+    }
+
+    /// `activation` on the finished cells `rows × cols`, in place: one run of cells when the
+    /// block spans whole rows of the output, else one per row.
+    fn activate(&self, activation: InPlace, rows: Range<usize>, cols: Range<usize>) {
+        let n = self.b.cols;
+        let run = |cells: Range<usize>| {
+            // SAFETY: the cells lie inside the `m·n` output, in this thread's block of it,
+            // which no other thread reads or writes meanwhile, and hold numbers: the
+            // micro-kernel has written every one of them.
+            let values = unsafe {
+                std::slice::from_raw_parts_mut(self.output.cell(cells.start), cells.len())
+            };
+            activation(values);
+        };
+        if cols.len() == n {
+            run(rows.start * n..rows.end * n);
+        } else {
+            for row in rows {
+                run(row * n + cols.start..row * n + cols.end);
+            }
+        }
     }
 
     /// Every tile of `rows × cols` from the packed panels, `depth` steps long.
@@ -247,12 +275,25 @@ fn pack_a(a: &StridedMatrix, rows: Range<usize>, steps: Range<usize>, out: &mut 
 /// Packs `A`'s `rows × steps` (at most `MR` rows) into one panel, rows past the end zero.
 fn pack_a_panel(a: &StridedMatrix, rows: Range<usize>, steps: Range<usize>, panel: &mut [f64]) {
     let height = rows.len();
-    if a.col_stride == 1 {
-        // A row-major `A`: each row's steps lie side by side.
+    let depth = steps.len();
+    if a.col_stride == 1 && height == MR {
+        // A row-major `A`: each row's steps lie side by side, so read the panel's rows side by
+        // side and write its steps in order.
+        let sources: [&[f64]; MR] = std::array::from_fn(|row| {
+            let start = (rows.start + row) * a.row_stride + steps.start;
+            &a.data[start..start + depth]
+        });
+        for (step, values) in panel.chunks_exact_mut(MR).take(depth).enumerate() {
+            for (value, source) in values.iter_mut().zip(&sources) {
+                *value = source[step];
+            }
+        }
+    } else if a.col_stride == 1 {
+        // The same, for a panel cut short by the end of `A`.
         for row in 0..MR {
             if row < height {
                 let start = (rows.start + row) * a.row_stride + steps.start;
-                let source = &a.data[start..start + steps.len()];
+                let source = &a.data[start..start + depth];
                 for (values, &value) in panel.chunks_exact_mut(MR).zip(source) {
                     values[row] = value;
                 }
