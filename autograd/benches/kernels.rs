@@ -4,7 +4,7 @@
 //! matrix products of the small (200×2·2×3), large (100000×2·2×64, and the weight gradient
 //! 64×100000·100000×2) and deep (8192×64·64×256, 8192×256·256×256 and its transposed forms,
 //! 64×8192·8192×256 and 8192×256·256×10) passes, each also through matrixmultiply's GEMM called directly, the baseline the engine's own
-//! AVX-512 GEMM is measured against (compare `matmul/<case>` with `matmul/<case>/matrixmultiply`
+//! GEMMs (AVX-512 or AVX2) are measured against (compare `matmul/<case>` with `matmul/<case>/matrixmultiply`
 //! in one run); elementwise maps over 600 (200×3) and 6.4M (100000×64) elements; softmax rows;
 //! and `sum_to` for bias gradients.
 

@@ -125,7 +125,7 @@ impl Tensor {
 
     /// A dense layer, `activation(self · weights + bias)`: [`affine`](Tensor::affine) with the
     /// activation applied to each block of rows as soon as it is written, while it is still in
-    /// cache (by the plain loops, and by the blocked GEMM where the CPU has AVX-512; the
+    /// cache (by the plain loops, and by the engine's GEMMs where the CPU has AVX-512 or AVX2; the
     /// fallback GEMM applies it in a second pass). The same numbers as the affine map followed
     /// by [`tanh`](Tensor::tanh), [`sigmoid`](Tensor::sigmoid) or `max(z, 0)`. Other activations
     /// are applied after the product, as [`Activation::evaluate`] computes them.
