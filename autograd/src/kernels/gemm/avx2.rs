@@ -39,15 +39,24 @@ impl Avx2 {
 /// values per step (row `r` of step `s` at `s·MR + r`) and `b` holds `NR` (column `j` of step
 /// `s` at `s·NR + j`).
 ///
-/// `_cpu` proves that the CPU has AVX2 and FMA; the function stays `unsafe` for its raw
-/// pointers.
+/// `_cpu` proves that the CPU has AVX2 and FMA; the function stays `unsafe` for the tile's raw
+/// pointer.
+///
+/// # Panics
+/// If a panel holds fewer than `depth` steps.
 ///
 /// # Safety
-/// `a` must be valid for reads of `depth·MR` values and `b` of `depth·NR`; the tile's
-/// `rows × cols` cells must be valid for writes, written by no other thread meanwhile, and hold
-/// numbers when accumulating.
+/// The tile's `rows × cols` cells must be valid for writes, written by no other thread
+/// meanwhile, and hold numbers when accumulating.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: usize, tile: &Tile) {
+pub(super) unsafe fn multiply(_cpu: Avx2, a: &[f64], b: &[f64], depth: usize, tile: &Tile) {
+    // One comparison per tile of `depth` steps: cheap enough to check in every build.
+    assert!(
+        a.len() >= depth * MR && b.len() >= depth * NR,
+        "avx2::multiply: panels of {} and {} values for {depth} steps of {MR} and {NR}",
+        a.len(),
+        b.len()
+    );
     debug_assert!(
         tile.rows <= MR && tile.cols <= NR,
         "avx2::multiply: a tile of {} × {} cells exceeds the micro-kernel's {MR} × {NR}",
@@ -60,10 +69,6 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: u
         tile.cols,
         tile.row_stride
     );
-    debug_assert!(
-        depth == 0 || !(a.is_null() || b.is_null()),
-        "avx2::multiply: a null panel over {depth} steps"
-    );
     // The tile's cells are read or written only after the inner loop, and often come from
     // main memory (an output of thousands of rows): ask for them now, so that they arrive
     // while the sums are computed.
@@ -72,8 +77,8 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: u
         _mm_prefetch::<_MM_HINT_T0>(first.cast());
         _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(tile.cols.saturating_sub(1)).cast());
     }
-    // SAFETY: the caller vouches for both panels over `depth` steps.
-    let sums = unsafe { sum_products(a, b, depth) };
+    // SAFETY: checked above: both panels hold `depth` steps.
+    let sums = unsafe { sum_products(a.as_ptr(), b.as_ptr(), depth) };
     // SAFETY: the caller vouches for the tile's cells.
     unsafe { store(sums, tile) }
 }
@@ -81,7 +86,7 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: *const f64, b: *const f64, depth: u
 /// The tile's `MR × NR` sums of products over `depth` steps of the packed panels.
 ///
 /// # Safety
-/// As for [`multiply`].
+/// `a` must be valid for reads of `depth·MR` values and `b` of `depth·NR`.
 #[inline]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn sum_products(a: *const f64, b: *const f64, depth: usize) -> [[__m256d; 2]; MR] {
@@ -125,7 +130,7 @@ unsafe fn add_step(sums: &mut [[__m256d; 2]; MR], a: *const f64, b: *const f64, 
 /// Writes (or adds) the sums into the tile's cells.
 ///
 /// # Safety
-/// As for [`multiply`].
+/// As for [`multiply`]'s tile.
 #[inline]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn store(sums: [[__m256d; 2]; MR], tile: &Tile) {

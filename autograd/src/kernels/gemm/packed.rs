@@ -216,13 +216,10 @@ impl Product<'_> {
                     cols: NR.min(cols.end - first_col),
                     accumulate,
                 };
-                // SAFETY: `cpu` proves the instructions; the panels hold `depth·MR` and
-                // `depth·NR` values; the tile's cells lie in this thread's block of the output,
-                // which no other thread writes, and hold numbers when accumulating (an
-                // `Output::AddTo`, or an earlier block of steps).
-                unsafe {
-                    avx2::multiply(self.cpu, a_panel.as_ptr(), b_panel.as_ptr(), depth, &tile)
-                };
+                // SAFETY: the tile's cells lie in this thread's block of the output, which no
+                // other thread writes, and hold numbers when accumulating (an `Output::AddTo`,
+                // or an earlier block of steps).
+                unsafe { avx2::multiply(self.cpu, a_panel, b_panel, depth, &tile) };
             }
         }
     }
