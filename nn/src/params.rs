@@ -2,15 +2,19 @@
 
 use autograd::{Gradients, Tape, Tensor, Var};
 use indexmap::IndexMap;
+use std::sync::Arc;
 
 /// Parameters by name, in a fixed order (`W1`, `b1`, `W2`, `b2`, ...), kept outside any tape so
 /// that they persist across training steps.
 ///
 /// Weights are rank-2 `[in_features, out_features]` tensors (a layer is `x·W + b`); biases are
 /// rank-1 `[out_features]` tensors, broadcast over the rows of a batch.
+///
+/// Names are shared, not copied, by the [`ParamVars`] and [`ParamGrads`] made from the store, so
+/// that a training step allocates nothing for them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
-    tensors: IndexMap<String, Tensor>,
+    tensors: IndexMap<Arc<str>, Tensor>,
 }
 
 impl Params {
@@ -22,7 +26,7 @@ impl Params {
     /// Adds `tensor` under `name` at the end of the order, or replaces the tensor already stored
     /// under that name in place (keeping its position); returns the replaced tensor.
     pub fn insert(&mut self, name: impl Into<String>, tensor: Tensor) -> Option<Tensor> {
-        self.tensors.insert(name.into(), tensor)
+        self.tensors.insert(Arc::from(name.into()), tensor)
     }
 
     /// The tensor stored under `name`.
@@ -42,21 +46,19 @@ impl Params {
 
     /// Each name with its tensor, in store order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Tensor)> {
-        self.tensors
-            .iter()
-            .map(|(name, tensor)| (name.as_str(), tensor))
+        self.tensors.iter().map(|(name, tensor)| (&**name, tensor))
     }
 
     /// Each name with its tensor, mutably, in store order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Tensor)> {
         self.tensors
             .iter_mut()
-            .map(|(name, tensor)| (name.as_str(), tensor))
+            .map(|(name, tensor)| (&**name, tensor))
     }
 
     /// The names in store order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.tensors.keys().map(String::as_str)
+        self.tensors.keys().map(|name| &**name)
     }
 
     /// How many parameters are stored.
@@ -155,7 +157,7 @@ impl Params {
         let mut names = Vec::with_capacity(self.len());
         let mut vars = Vec::with_capacity(self.len());
         for (name, tensor) in &self.tensors {
-            names.push(name.clone());
+            names.push(Arc::clone(name));
             vars.push(record(tensor.clone()));
         }
         ParamVars { names, vars }
@@ -166,7 +168,7 @@ impl Params {
 /// in store order.
 #[derive(Clone, Debug)]
 pub struct ParamVars<'t> {
-    names: Vec<String>,
+    names: Vec<Arc<str>>,
     vars: Vec<Var<'t>>,
 }
 
@@ -187,9 +189,32 @@ impl<'t> ParamVars<'t> {
         }
     }
 
+    /// The var of the parameter `prefix.name` (a model part's parameter, as
+    /// `ParamVars::get(&format!("{prefix}.{name}"))` would find it, without building the name).
+    ///
+    /// # Panics
+    /// If there is no parameter of that name.
+    #[track_caller]
+    pub fn get_in(&self, prefix: &str, name: &str) -> Var<'t> {
+        let scoped = |known: &str| {
+            known.len() == prefix.len() + 1 + name.len()
+                && known.starts_with(prefix)
+                && known[prefix.len()..].starts_with('.')
+                && known.ends_with(name)
+        };
+        match self.names.iter().position(|known| scoped(known)) {
+            Some(position) => self.vars[position],
+            None => panic!(
+                "ParamVars::get_in: no parameter \"{prefix}.{name}\" among {:?} (at {})",
+                self.names,
+                std::panic::Location::caller()
+            ),
+        }
+    }
+
     /// The var of the parameter `name`, or `None` when there is none.
     pub fn try_get(&self, name: &str) -> Option<Var<'t>> {
-        let position = self.names.iter().position(|known| known == name)?;
+        let position = self.names.iter().position(|known| **known == *name)?;
         Some(self.vars[position])
     }
 
@@ -197,7 +222,7 @@ impl<'t> ParamVars<'t> {
     pub fn iter(&self) -> impl Iterator<Item = (&str, Var<'t>)> + '_ {
         self.names
             .iter()
-            .map(String::as_str)
+            .map(|name| &**name)
             .zip(self.vars.iter().copied())
     }
 
@@ -224,14 +249,14 @@ impl<'t> ParamVars<'t> {
     #[track_caller]
     pub fn gradients(&self, grads: &mut Gradients) -> ParamGrads {
         let mut by_name = IndexMap::with_capacity(self.len());
-        for (name, var) in self.iter() {
+        for (name, &var) in self.names.iter().zip(&self.vars) {
             let Some(grad) = grads.take(var) else {
                 panic!(
                     "ParamVars::gradients: no gradient reaches parameter {name:?} (at {})",
                     std::panic::Location::caller()
                 )
             };
-            by_name.insert(name.to_string(), grad);
+            by_name.insert(Arc::clone(name), grad);
         }
         ParamGrads { by_name }
     }
@@ -240,7 +265,7 @@ impl<'t> ParamVars<'t> {
 /// The gradient of a loss with respect to each parameter, by name and in store order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParamGrads {
-    by_name: IndexMap<String, Tensor>,
+    by_name: IndexMap<Arc<str>, Tensor>,
 }
 
 impl ParamGrads {
@@ -251,7 +276,7 @@ impl ParamGrads {
 
     /// Sets the gradient of the parameter `name`.
     pub fn insert(&mut self, name: impl Into<String>, grad: Tensor) {
-        self.by_name.insert(name.into(), grad);
+        self.by_name.insert(Arc::from(name.into()), grad);
     }
 
     /// The gradient of the parameter `name`.
@@ -261,9 +286,7 @@ impl ParamGrads {
 
     /// Each name with its gradient, in store order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Tensor)> {
-        self.by_name
-            .iter()
-            .map(|(name, grad)| (name.as_str(), grad))
+        self.by_name.iter().map(|(name, grad)| (&**name, grad))
     }
 
     /// How many gradients there are.
@@ -313,6 +336,39 @@ mod tests {
         assert_eq!(params.names().collect::<Vec<_>>(), ["W1", "b1", "W2"]);
         assert_eq!(params.get("b1").unwrap().data(), &[0.0, 0.0]);
         assert_eq!(params.numel(), 8);
+    }
+
+    #[test]
+    fn a_scoped_lookup_finds_the_parameter_its_joined_name_finds() {
+        let mut params = Params::new();
+        for name in ["a.W", "ab.W", "a.Wx", "a", "a.b.W"] {
+            params.insert(name, Tensor::zeros([1]));
+        }
+        let tape = Tape::new();
+        let vars = params.on_tape(&tape);
+        for (prefix, name) in [
+            ("a", "W"),
+            ("ab", "W"),
+            ("a", "Wx"),
+            ("a.b", "W"),
+            ("a", "b.W"),
+        ] {
+            assert_eq!(
+                vars.get_in(prefix, name).id(),
+                vars.get(&format!("{prefix}.{name}")).id(),
+                "{prefix} {name}"
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "no parameter \"a.V\"")]
+    fn a_scoped_lookup_of_a_missing_parameter_names_it() {
+        let mut params = Params::new();
+        params.insert("a.W", Tensor::zeros([1]));
+        params.insert("aV", Tensor::zeros([1]));
+        let tape = Tape::new();
+        params.on_tape(&tape).get_in("a", "V");
     }
 
     #[test]

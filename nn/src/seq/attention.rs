@@ -90,7 +90,7 @@ impl Attention {
         }
         let (b, t, width, heads) = (shape.dims()[0], shape.dims()[1], self.width, self.heads);
         let d = width / heads;
-        let w = |name| p.get(&key(&self.prefix, name));
+        let w = |name| p.get_in(&self.prefix, name);
         let rows = x.reshape([b * t, width]);
         // [B·T, width] → [B, T, heads, d] → the axes `order` → [B·heads, …]
         let by_head = |name, order: &[usize], last: [usize; 2]| {

@@ -66,7 +66,7 @@ impl Block {
         let x = x + attended;
         let dims = x.shape();
         let (b, t, d) = (dims.dims()[0], dims.dims()[1], self.width);
-        let w = |name| p.get(&key(&self.prefix, name));
+        let w = |name| p.get_in(&self.prefix, name);
         let normed = self.norm("ln2").forward(p, x).reshape([b * t, d]);
         // `dense` is the affine map and tanh as one node (one pass over the hidden layer).
         let mlp = normed

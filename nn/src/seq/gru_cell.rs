@@ -43,7 +43,7 @@ impl Cell for GruCell {
     }
 
     fn step<'t>(&self, p: &ParamVars<'t>, x: Var<'t>, state: &[Var<'t>]) -> Vec<Var<'t>> {
-        let w = |name| p.get(&key(&self.prefix, name));
+        let w = |name| p.get_in(&self.prefix, name);
         let h = state[0];
         let hid = self.hidden;
         let from_x = x.affine(w("W_i"), w("b_i"));

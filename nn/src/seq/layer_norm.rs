@@ -50,8 +50,8 @@ impl LayerNorm {
     /// The normalised `x`, with this layer's parameters from `p`.
     #[track_caller]
     pub fn forward<'t>(&self, p: &ParamVars<'t>, x: Var<'t>) -> Var<'t> {
-        let gain = p.get(&key(&self.prefix, "gain"));
-        let bias = p.get(&key(&self.prefix, "bias"));
+        let gain = p.get_in(&self.prefix, "gain");
+        let bias = p.get_in(&self.prefix, "bias");
         layer_norm(x, gain, bias, Self::EPS)
     }
 }

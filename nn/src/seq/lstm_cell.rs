@@ -46,7 +46,7 @@ impl Cell for LstmCell {
     }
 
     fn step<'t>(&self, p: &ParamVars<'t>, x: Var<'t>, state: &[Var<'t>]) -> Vec<Var<'t>> {
-        let w = |name| p.get(&key(&self.prefix, name));
+        let w = |name| p.get_in(&self.prefix, name);
         let (h, c) = (state[0], state[1]);
         let hid = self.hidden;
         let pre = x.affine(w("W_x"), w("b")) + h.matmul(w("W_h"));

@@ -31,7 +31,7 @@ impl Cell for RnnCell {
     }
 
     fn step<'t>(&self, p: &ParamVars<'t>, x: Var<'t>, state: &[Var<'t>]) -> Vec<Var<'t>> {
-        let w = |name| p.get(&key(&self.prefix, name));
+        let w = |name| p.get_in(&self.prefix, name);
         let pre = x.affine(w("W_x"), w("b")) + state[0].matmul(w("W_h"));
         vec![pre.tanh()]
     }
