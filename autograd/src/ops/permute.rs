@@ -7,8 +7,8 @@ use crate::kernels::storage;
 use crate::shape::{MAX_RANK, Shape};
 use crate::tensor::Tensor;
 use crate::var::Var;
+use std::ops::Deref;
 use std::panic::Location;
-use std::sync::Arc;
 
 impl<'t> Var<'t> {
     /// The tensor with its axes reordered: output axis `i` is input axis `axes[i]`, so that
@@ -33,14 +33,53 @@ impl<'t> Var<'t> {
                 Location::caller()
             );
         }
-        Var::apply(Permute { axes: axes.into() }, [self])
+        Var::apply(
+            Permute {
+                axes: Axes::new(axes),
+            },
+            [self],
+        )
     }
 }
 
 /// `y = x` with its axes in the order `axes`.
 #[derive(Clone)]
 pub(crate) struct Permute {
-    pub(crate) axes: Arc<[usize]>,
+    pub(crate) axes: Axes,
+}
+
+/// An ordering of a tensor's axes, held inline (a rank is at most `MAX_RANK`), so that recording
+/// a permute, or its gradient, allocates nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct Axes {
+    order: [usize; MAX_RANK],
+    rank: usize,
+}
+
+impl Axes {
+    /// The ordering `axes` (at most `MAX_RANK` of them).
+    fn new(axes: &[usize]) -> Axes {
+        let mut order = [0; MAX_RANK];
+        order[..axes.len()].copy_from_slice(axes);
+        Axes {
+            order,
+            rank: axes.len(),
+        }
+    }
+}
+
+impl Deref for Axes {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        &self.order[..self.rank]
+    }
+}
+
+impl std::fmt::Debug for Axes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 impl Primitive for Permute {
@@ -61,7 +100,7 @@ impl Primitive for Permute {
     /// output axis `i` came from input axis `axes[i]`, and the inverse ordering puts it back.
     fn backward<C: Calc>(&self, c: &C, _saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
         let undo = Permute {
-            axes: inverse(&self.axes).into(),
+            axes: inverse(&self.axes),
         };
         grads.set(0, || c.apply(undo, [g]));
     }
@@ -86,7 +125,10 @@ impl Primitive for Permute {
 /// contiguous in the input is copied whole.
 pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
     let (input, rank) = (x.shape(), axes.len());
-    let dims: Vec<usize> = axes.iter().map(|&axis| input.dim(axis)).collect();
+    let mut dims = [0; MAX_RANK];
+    for (dim, &axis) in dims.iter_mut().zip(axes) {
+        *dim = input.dim(axis);
+    }
     // Work in rank 4, leading axes of size 1, each output axis with the input stride it walks.
     let lead = MAX_RANK - rank;
     let mut size = [1; MAX_RANK];
@@ -97,7 +139,7 @@ pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
         stride[lead + i] = input_strides[axis];
     }
     let data = x.data();
-    let shape = Shape::new(&dims);
+    let shape = Shape::new(&dims[..rank]);
     let mut output = storage::with_capacity(shape.numel());
     let (run, step) = (size[3], stride[3]);
     if run > 0 {
@@ -118,10 +160,10 @@ pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
 }
 
 /// The ordering that undoes `axes`: `inverse[axes[i]] = i`.
-pub(crate) fn inverse(axes: &[usize]) -> Vec<usize> {
-    let mut inverse = vec![0; axes.len()];
+pub(crate) fn inverse(axes: &[usize]) -> Axes {
+    let mut inverse = Axes::new(axes);
     for (i, &axis) in axes.iter().enumerate() {
-        inverse[axis] = i;
+        inverse.order[axis] = i;
     }
     inverse
 }
