@@ -11,7 +11,7 @@ pub use crate::kernels::{enlist_this_thread_for_kernels, retain_freed_memory};
 /// A training loop gets its speed from this memory: after warm-up its steps allocate nothing.
 /// Call this when a long run is over and the program goes on to other work; the next ops
 /// allocate afresh. (Other threads keep theirs: the pool's threads hold only their packing
-/// buffers, about a megabyte each.)
+/// buffers, at most 2.5 MiB each.)
 pub fn release_pooled_storage() -> usize {
     crate::kernels::release_kernel_buffers() + crate::gradients::release_spare_table()
 }

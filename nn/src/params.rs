@@ -197,10 +197,10 @@ impl<'t> ParamVars<'t> {
     #[track_caller]
     pub fn get_in(&self, prefix: &str, name: &str) -> Var<'t> {
         let scoped = |known: &str| {
-            known.len() == prefix.len() + 1 + name.len()
-                && known.starts_with(prefix)
-                && known[prefix.len()..].starts_with('.')
-                && known.ends_with(name)
+            known
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('.'))
+                == Some(name)
         };
         match self.names.iter().position(|known| scoped(known)) {
             Some(position) => self.vars[position],

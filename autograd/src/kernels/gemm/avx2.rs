@@ -37,17 +37,18 @@ impl Avx2 {
 
 /// `tile (+)= Ã · B̃` for one tile of `C`, from packed panels `depth` steps long: `a` holds `MR`
 /// values per step (row `r` of step `s` at `s·MR + r`) and `b` holds `NR` (column `j` of step
-/// `s` at `s·NR + j`).
+/// `s` at `s·NR + j`). Every one of the tile's `rows × cols` cells is written, and no other.
+/// (`store` mirrors the AVX-512 kernel's, with vectors of four and masks of lanes.)
 ///
 /// `_cpu` proves that the CPU has AVX2 and FMA; the function stays `unsafe` for the tile's raw
 /// pointer.
 ///
 /// # Panics
-/// If a panel holds fewer than `depth` steps.
+/// If a panel holds fewer than `depth` steps, or the tile is larger than `MR × NR`.
 ///
 /// # Safety
-/// The tile's `rows × cols` cells must be valid for writes, written by no other thread
-/// meanwhile, and hold numbers when accumulating.
+/// The tile's `rows × cols` cells must be valid for reads and writes, written by no other
+/// thread meanwhile, and hold numbers when accumulating.
 #[target_feature(enable = "avx2,fma")]
 pub(super) unsafe fn multiply(_cpu: Avx2, a: &[f64], b: &[f64], depth: usize, tile: &Tile) {
     // One comparison per tile of `depth` steps: cheap enough to check in every build.
@@ -57,7 +58,7 @@ pub(super) unsafe fn multiply(_cpu: Avx2, a: &[f64], b: &[f64], depth: usize, ti
         a.len(),
         b.len()
     );
-    debug_assert!(
+    assert!(
         tile.rows <= MR && tile.cols <= NR,
         "avx2::multiply: a tile of {} × {} cells exceeds the micro-kernel's {MR} × {NR}",
         tile.rows,
@@ -108,10 +109,11 @@ unsafe fn sum_products(a: *const f64, b: *const f64, depth: usize) -> [[__m256d;
     sums
 }
 
-/// Adds the products of one step of the panels to the sums.
+/// Adds the products of one step of the panels to the sums (inlined into [`sum_products`],
+/// whose target features it runs under).
 ///
 /// # Safety
-/// `step` must be below the panels' depth.
+/// The CPU must have AVX2 and FMA, and `step` must be below the panels' depth.
 #[inline(always)]
 unsafe fn add_step(sums: &mut [[__m256d; 2]; MR], a: *const f64, b: *const f64, step: usize) {
     // SAFETY: the caller's promise: both panels hold this step's values.

@@ -15,10 +15,9 @@
 //! threads.
 
 use super::avx2::{self, Avx2, MR, NR};
-use super::{InPlace, Output, SharedOutput, StridedMatrix, Tile};
+use super::{InPlace, Output, PACKED, SharedOutput, StridedMatrix, Tile};
 use crate::kernels::parallel::for_ranges;
 use crate::kernels::storage;
-use std::cell::RefCell;
 use std::ops::Range;
 
 /// Inner-dimension steps per block: a panel of `B` is `KC·NR` values (16 KiB, in L1).
@@ -30,38 +29,16 @@ const NC: usize = 128 * NR;
 /// Values a packed buffer is aligned to (a cache line), so that no vector load straddles two.
 const ALIGN: usize = 8;
 
-thread_local! {
-    /// Each thread's packed blocks of `A` and `B`, kept between products.
-    static PACKED: RefCell<Packed> = const {
-        RefCell::new(Packed { a: Vec::new(), b: Vec::new() })
-    };
-}
-
-/// Buffers for packed blocks.
-struct Packed {
-    a: Vec<f64>,
-    b: Vec<f64>,
-}
-
-/// Frees this thread's packing buffers; returns how many bytes they held.
-pub(super) fn release_packed() -> usize {
-    PACKED
-        .try_with(|packed| {
-            let mut packed = packed.borrow_mut();
-            let bytes = (packed.a.capacity() + packed.b.capacity()) * size_of::<f64>();
-            *packed = Packed {
-                a: Vec::new(),
-                b: Vec::new(),
-            };
-            bytes
-        })
-        .unwrap_or(0)
-}
-
-/// `len` values of `buffer`, starting at a cache line; the buffer grows (once) when too short.
-fn aligned(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
-    if buffer.len() < len + ALIGN {
-        buffer.resize(len + ALIGN, 0.0);
+/// `len` values of `buffer`, starting at a cache line. The buffer grows, once, to `most` values
+/// (the largest `len` asked of it), whatever the first `len`: so a thread's buffers stop growing
+/// after its first product, whichever share of which product each thread happens to take.
+fn aligned(buffer: &mut Vec<f64>, len: usize, most: usize) -> &mut [f64] {
+    debug_assert!(
+        len <= most,
+        "avx2_product: {len} values asked of a buffer of {most}"
+    );
+    if buffer.len() < most + ALIGN {
+        buffer.resize(most + ALIGN, 0.0);
     }
     let offset = buffer.as_ptr().align_offset(ALIGN * size_of::<f64>());
     // A `Vec<f64>` is aligned to its values, so the offset is below `ALIGN` (and is `usize::MAX`
@@ -144,12 +121,19 @@ impl Product<'_> {
                 let cols = first_col..(first_col + NC).min(cols.end);
                 for first_step in (0..k).step_by(KC) {
                     let steps = first_step..(first_step + KC).min(k);
-                    let b_panels = aligned(&mut packed.b, steps.len() * round_up(cols.len(), NR));
+                    let b_panels = aligned(
+                        &mut packed.b,
+                        steps.len() * round_up(cols.len(), NR),
+                        KC * NC,
+                    );
                     pack_b(self.b, steps.clone(), cols.clone(), b_panels);
                     for first_row in rows.clone().step_by(MC) {
                         let rows = first_row..(first_row + MC).min(rows.end);
-                        let a_panels =
-                            aligned(&mut packed.a, steps.len() * round_up(rows.len(), MR));
+                        let a_panels = aligned(
+                            &mut packed.a,
+                            steps.len() * round_up(rows.len(), MR),
+                            KC * MC,
+                        );
                         pack_a(self.a, rows.clone(), steps.clone(), a_panels);
                         self.multiply_panels(
                             (rows.clone(), a_panels),

@@ -3,10 +3,9 @@
 use super::avx512::{self, Avx512};
 use super::pack;
 use super::prefetch::Prefetch;
-use super::{InPlace, Output, SharedOutput, StridedMatrix, Tile};
+use super::{InPlace, Output, PACKED, Packed, SharedOutput, StridedMatrix, Tile};
 use crate::kernels::parallel::for_ranges;
 use crate::kernels::storage;
-use std::cell::RefCell;
 use std::ops::Range;
 
 /// Rows of a tile: each step of the micro-kernel broadcasts one value of `A` per row.
@@ -25,34 +24,6 @@ const NC: usize = 11 * NR;
 /// Panels of `A` packed at a time: 64 rows, 128 KiB at full depth, read in runs of 64 values
 /// where a transposed `A` packed one panel at a time would be read 8 values per cache line.
 const A_BLOCK_PANELS: usize = 8;
-
-thread_local! {
-    /// Each thread's packed panels of `A` and `B`, kept between products.
-    static PACKED: RefCell<Packed> = const {
-        RefCell::new(Packed { a: Vec::new(), b: Vec::new() })
-    };
-}
-
-/// Frees this thread's packing buffers; returns how many bytes they held.
-pub(super) fn release_packed() -> usize {
-    PACKED
-        .try_with(|packed| {
-            let mut packed = packed.borrow_mut();
-            let bytes = (packed.a.capacity() + packed.b.capacity()) * size_of::<f64>();
-            *packed = Packed {
-                a: Vec::new(),
-                b: Vec::new(),
-            };
-            bytes
-        })
-        .unwrap_or(0)
-}
-
-/// Buffers for packed panels.
-struct Packed {
-    a: Vec<f64>,
-    b: Vec<f64>,
-}
 
 /// The values of `A` one tile reads: row `r` of step `s` at `r·row_stride + s·step_stride`.
 struct APanel<'a> {

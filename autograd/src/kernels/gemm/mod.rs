@@ -1,5 +1,5 @@
 //! Large matrix products: a blocked GEMM around a register-tiled AVX-512 micro-kernel where the
-//! CPU has AVX-512; where it has AVX2 and FMA instead, the packed product (`packed.rs`) around a
+//! CPU has AVX-512; where it has AVX2 and FMA instead, the AVX2 product (`avx2_product.rs`) around a
 //! `6 × 8` AVX2 micro-kernel (the classic loops, each thread on its own block of the output);
 //! and matrixmultiply's GEMM on other CPUs. The two engine GEMMs keep their packing buffers on
 //! each thread, so that a training step allocates nothing for its products after the first.
@@ -29,13 +29,13 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 #[cfg(target_arch = "x86_64")]
+mod avx2_product;
+#[cfg(target_arch = "x86_64")]
 mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod blocked;
 #[cfg(target_arch = "x86_64")]
 mod pack;
-#[cfg(target_arch = "x86_64")]
-mod packed;
 #[cfg(target_arch = "x86_64")]
 mod prefetch;
 
@@ -164,11 +164,38 @@ struct Tile {
     accumulate: bool,
 }
 
-/// Frees the packing buffers the blocked and packed products keep on this thread; returns their bytes.
+#[cfg(target_arch = "x86_64")]
+thread_local! {
+    /// Each thread's packed panels of `A` and `B`, kept between products (by whichever of the
+    /// engine's GEMMs this CPU runs), so that a product allocates nothing once they have grown.
+    static PACKED: std::cell::RefCell<Packed> = const {
+        std::cell::RefCell::new(Packed { a: Vec::new(), b: Vec::new() })
+    };
+}
+
+/// Buffers for packed panels.
+#[cfg(target_arch = "x86_64")]
+struct Packed {
+    a: Vec<f64>,
+    b: Vec<f64>,
+}
+
+/// Frees the packing buffers the engine's GEMMs keep on this thread; returns how many bytes they
+/// held.
 pub(super) fn release_packed() -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        blocked::release_packed() + packed::release_packed()
+        PACKED
+            .try_with(|packed| {
+                let mut packed = packed.borrow_mut();
+                let bytes = (packed.a.capacity() + packed.b.capacity()) * size_of::<f64>();
+                *packed = Packed {
+                    a: Vec::new(),
+                    b: Vec::new(),
+                };
+                bytes
+            })
+            .unwrap_or(0)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -197,7 +224,7 @@ pub(crate) fn product(
     }
     #[cfg(target_arch = "x86_64")]
     if let Some(cpu) = avx2::Avx2::detect() {
-        packed::product(cpu, a, b, c, activation);
+        avx2_product::product(cpu, a, b, c, activation);
         return;
     }
     portable_layer(a, b, c, activation);
@@ -285,7 +312,7 @@ fn portable<'c>(a: &StridedMatrix, b: &StridedMatrix, c: Output<'c>) -> &'c mut 
 }
 
 /// The output's cells, shared by the threads that each write their own block (or tiles) of
-/// them: the portable product's and the blocked product's.
+/// them: the portable, blocked and AVX2 products'.
 #[derive(Clone, Copy)]
 struct SharedOutput(*mut f64);
 // SAFETY: the threads write disjoint blocks, and the product waits for all of them.
@@ -365,7 +392,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     fn packed_alone(a: &StridedMatrix, b: &StridedMatrix, c: Output) {
         let cpu = avx2::Avx2::detect().expect("only listed on an AVX2 CPU");
-        packed::product(cpu, a, b, c, None)
+        avx2_product::product(cpu, a, b, c, None)
     }
 
     /// Every product kernel this CPU runs, by name.
@@ -554,10 +581,12 @@ mod tests {
         ]
     }
 
-    /// Both paths with an activation give their product followed by the activation on the
-    /// whole output, bit for bit (the fused paths apply it a part at a time, on several threads): shapes with one and several blocks along the inner dimension and across the output,
-    /// an empty inner dimension, tiles split between threads, narrow and wide outputs, on top
-    /// of a start (the bias rows) or not.
+    /// Every path with an activation gives its product followed by the activation on the whole
+    /// output, bit for bit (the fused paths apply it a part at a time, on several threads):
+    /// shapes with one and several blocks along the inner dimension and across the output (and
+    /// several blocks of rows after several blocks of steps), an empty inner dimension, tiles
+    /// split between threads, narrow and wide outputs, every layout of the operands, on top of
+    /// a start (the bias rows) or not.
     #[test]
     fn an_activated_product_equals_the_product_then_the_activation() {
         // Three threads as well as the machine's own, so that tiles split mid-row on any
@@ -579,6 +608,7 @@ mod tests {
             [600, 40, 50],
             [40, 300, 300],
             [9, 0, 30],
+            [200, 300, 40],
         ];
         let mut layers: Vec<(&str, Layer)> =
             vec![("product", product), ("portable", portable_layer)];
@@ -586,15 +616,18 @@ mod tests {
         if avx2::Avx2::detect().is_some() {
             layers.push(("packed", |a, b, c, activation| {
                 let cpu = avx2::Avx2::detect().expect("only listed on an AVX2 CPU");
-                packed::product(cpu, a, b, c, activation)
+                avx2_product::product(cpu, a, b, c, activation)
             }));
         }
-        for [m, k, n] in shapes {
+        for ([m, k, n], [a_transposed, b_transposed]) in shapes
+            .into_iter()
+            .flat_map(|shape| LAYOUTS.map(|layouts| (shape, layouts)))
+        {
             let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin() * 0.3).collect();
             let b: Vec<f64> = (0..k * n).map(|i| (i as f64 * 0.11).cos() * 0.3).collect();
             let (a, b) = (
-                StridedMatrix::row_major(&a, [m, k]),
-                StridedMatrix::row_major(&b, [k, n]),
+                matrix(&a, [m, k], a_transposed),
+                matrix(&b, [k, n], b_transposed),
             );
             let start: Vec<f64> = (0..m * n).map(|i| (i % 7) as f64 * 0.1 - 0.3).collect();
             for ((name, gemm), accumulate) in layers
@@ -620,7 +653,7 @@ mod tests {
                     assert_eq!(
                         reference::first_difference(&run(Some(in_place)), &expected),
                         None,
-                        "{name}: [{m}, {k}] · [{k}, {n}], {activation}, accumulate {accumulate}"
+                        "{name}: [{m}, {k}] · [{k}, {n}], transposed {a_transposed}, {b_transposed}, {activation}, accumulate {accumulate}"
                     );
                 }
             }
