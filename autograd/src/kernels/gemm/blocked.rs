@@ -150,7 +150,11 @@ impl Block<'_> {
             0..panels
         };
         let packed_b = self.pack_b(col_panels, &mut packed.b);
-        let a_block = grown(&mut packed.a, A_BLOCK_PANELS * panel_len);
+        let a_block = grown(
+            &mut packed.a,
+            A_BLOCK_PANELS * panel_len,
+            A_BLOCK_PANELS * MR * KC,
+        );
         let mut packed_rows = 0..0;
         let mut next_a = Prefetch::nothing();
         let mut activation_from = None;
@@ -299,7 +303,11 @@ impl Block<'_> {
     fn pack_b<'b>(&self, col_panels: Range<usize>, buffer: &'b mut Vec<f64>) -> &'b [f64] {
         let panel_len = self.depth * NR;
         // One spare vector's room, to start the panels on a cache line.
-        let buffer = grown(buffer, self.panels * panel_len + 8);
+        let buffer = grown(
+            buffer,
+            self.panels * panel_len + 8,
+            NC.div_ceil(NR) * NR * KC + 8,
+        );
         let align = buffer.as_ptr().align_offset(64).min(8);
         let buffer = &mut buffer[align..];
         for col_panel in col_panels {
@@ -358,10 +366,16 @@ impl Block<'_> {
     }
 }
 
-/// `buffer`'s first `len` values, after growing it with zeros if it is shorter.
-fn grown(buffer: &mut Vec<f64>, len: usize) -> &mut [f64] {
-    if buffer.len() < len {
-        buffer.resize(len, 0.0);
+/// `buffer`'s first `len` values. The buffer grows, once, to `most` values (the largest `len`
+/// asked of it), whatever the first `len`: so a thread's buffers stop growing after its first
+/// product, whichever share of which product each thread happens to take.
+fn grown(buffer: &mut Vec<f64>, len: usize, most: usize) -> &mut [f64] {
+    debug_assert!(
+        len <= most,
+        "blocked: {len} values asked of a buffer of {most}"
+    );
+    if buffer.len() < most {
+        buffer.resize(most, 0.0);
     }
     &mut buffer[..len]
 }
