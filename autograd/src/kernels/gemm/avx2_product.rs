@@ -17,7 +17,6 @@
 use super::avx2::{self, Avx2, MR, NR};
 use super::{InPlace, Output, PACKED, SharedOutput, StridedMatrix, Tile};
 use crate::kernels::parallel::for_ranges;
-use crate::kernels::storage;
 use std::ops::Range;
 
 /// Inner-dimension steps per block: a panel of `B` is `KC·NR` values (16 KiB, in L1).
@@ -26,6 +25,8 @@ const KC: usize = 256;
 const MC: usize = 12 * MR;
 /// Columns of `B` packed at a time: `KC·NC` values (2 MiB).
 const NC: usize = 128 * NR;
+/// A block's worth of steps of zeros, the values of a panel's lines past the end of its matrix.
+static ZEROS: [f64; KC] = [0.0; KC];
 /// Values a packed buffer is aligned to (a cache line), so that no vector load straddles two.
 const ALIGN: usize = 8;
 
@@ -63,37 +64,27 @@ pub(super) fn product(
     super::check_dimensions(a, b, &c);
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let (c, accumulate) = c.into_cells();
-    if m > 0 && n > 0 {
-        if k == 0 {
-            if !accumulate {
-                c.iter_mut().for_each(|cell| _ = cell.write(0.0));
-            }
-            if let Some(activation) = activation {
-                // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), or the
-                // zero just written.
-                activation(unsafe { storage::assume_written(c) });
-            }
-        } else {
-            let product = Product {
-                cpu,
-                a,
-                b,
-                output: SharedOutput(c.as_mut_ptr().cast::<f64>()),
-                accumulate,
-                activation,
-            };
-            // Cut the larger operand: A (`m·k` values) when `m ≥ n`, else B (`k·n`), in whole
-            // panels so that no thread multiplies a partial one that another finishes.
-            if m >= n {
-                for_ranges(m.div_ceil(MR), m * k * n, |panels| {
-                    product.block(in_panels(panels, MR, m), 0..n)
-                });
-            } else {
-                for_ranges(n.div_ceil(NR), m * k * n, |panels| {
-                    product.block(0..m, in_panels(panels, NR, n))
-                });
-            }
-        }
+    if super::nothing_to_multiply(c, accumulate, [m, k, n], activation) {
+        return;
+    }
+    let product = Product {
+        cpu,
+        a,
+        b,
+        output: SharedOutput(c.as_mut_ptr().cast::<f64>()),
+        accumulate,
+        activation,
+    };
+    // Cut the larger operand: A (`m·k` values) when `m ≥ n`, else B (`k·n`), in whole panels
+    // so that no thread multiplies a partial one that another finishes.
+    if m >= n {
+        for_ranges(m.div_ceil(MR), m * k * n, |panels| {
+            product.block(in_panels(panels, MR, m), 0..n)
+        });
+    } else {
+        for_ranges(n.div_ceil(NR), m * k * n, |panels| {
+            product.block(0..m, in_panels(panels, NR, n))
+        });
     }
 }
 
@@ -126,7 +117,7 @@ impl Product<'_> {
                         steps.len() * round_up(cols.len(), NR),
                         KC * NC,
                     );
-                    pack_b(self.b, steps.clone(), cols.clone(), b_panels);
+                    pack::<NR>(&self.b.transposed(), cols.clone(), steps.clone(), b_panels);
                     for first_row in rows.clone().step_by(MC) {
                         let rows = first_row..(first_row + MC).min(rows.end);
                         let a_panels = aligned(
@@ -134,7 +125,7 @@ impl Product<'_> {
                             steps.len() * round_up(rows.len(), MR),
                             KC * MC,
                         );
-                        pack_a(self.a, rows.clone(), steps.clone(), a_panels);
+                        pack::<MR>(self.a, rows.clone(), steps.clone(), a_panels);
                         self.multiply_panels(
                             (rows.clone(), a_panels),
                             (cols.clone(), b_panels),
@@ -214,151 +205,75 @@ fn round_up(len: usize, width: usize) -> usize {
     len.div_ceil(width) * width
 }
 
-/// Packs `A`'s `rows × steps` into panels of `MR` rows: in panel `p`, row `r` of step `s` at
-/// `p·depth·MR + s·MR + r`, rows past the end zero.
-fn pack_a(a: &StridedMatrix, rows: Range<usize>, steps: Range<usize>, out: &mut [f64]) {
+/// Packs `lines × steps` of `matrix` (each line one of its rows, each step one of its columns)
+/// into panels of `W` lines: in panel `p`, line `l` of step `s` at `p·depth·W + s·W + l`,
+/// lines past the end zero. `A` is packed by rows (`W = MR`); `B` by columns (`W = NR`), as
+/// the rows of its transpose.
+fn pack<const W: usize>(
+    matrix: &StridedMatrix,
+    lines: Range<usize>,
+    steps: Range<usize>,
+    out: &mut [f64],
+) {
     let depth = steps.len();
-    let full = (rows.len() / MR) * MR;
-    if a.row_stride == 1 && full > 0 {
-        // A transposed `A`: each step's rows lie side by side, so read each step's run of
-        // rows once and deal it out to the whole panels.
+    let full = (lines.len() / W) * W;
+    if matrix.row_stride == 1 && full > 0 {
+        // Each step's lines lie side by side (a transposed `A`, a row-major `B`): read each
+        // step's run of lines once and deal it out to the whole panels.
         for (offset, step) in steps.clone().enumerate() {
-            let start = rows.start + step * a.col_stride;
-            let run = &a.data[start..start + full];
-            for (panel, values) in run.chunks_exact(MR).enumerate() {
-                let at = panel * depth * MR + offset * MR;
-                out[at..at + MR].copy_from_slice(values);
+            let start = lines.start + step * matrix.col_stride;
+            let run = &matrix.data[start..start + full];
+            for (panel, values) in run.chunks_exact(W).enumerate() {
+                let at = panel * depth * W + offset * W;
+                out[at..at + W].copy_from_slice(values);
             }
         }
-        if full < rows.len() {
-            pack_a_panel(
-                a,
-                rows.start + full..rows.end,
-                steps,
-                &mut out[full * depth..],
-            );
+        if full < lines.len() {
+            let rest = lines.start + full..lines.end;
+            pack_panel::<W>(matrix, rest, steps, &mut out[full * depth..]);
         }
         return;
     }
-    for (panel, first_row) in out
-        .chunks_exact_mut(depth * MR)
-        .zip(rows.clone().step_by(MR))
+    for (panel, first) in out
+        .chunks_exact_mut(depth * W)
+        .zip(lines.clone().step_by(W))
     {
-        pack_a_panel(
-            a,
-            first_row..rows.end.min(first_row + MR),
-            steps.clone(),
-            panel,
-        );
+        let lines = first..lines.end.min(first + W);
+        pack_panel::<W>(matrix, lines, steps.clone(), panel);
     }
 }
 
-/// Packs `A`'s `rows × steps` (at most `MR` rows) into one panel, rows past the end zero.
-fn pack_a_panel(a: &StridedMatrix, rows: Range<usize>, steps: Range<usize>, panel: &mut [f64]) {
-    let height = rows.len();
-    let depth = steps.len();
-    if a.col_stride == 1 && height == MR {
-        // A row-major `A`: each row's steps lie side by side, so read the panel's rows side by
-        // side and write its steps in order.
-        let sources: [&[f64]; MR] = std::array::from_fn(|row| {
-            let start = (rows.start + row) * a.row_stride + steps.start;
-            &a.data[start..start + depth]
+/// Packs `lines × steps` of `matrix` (at most `W` lines) into one panel, lines past the end
+/// zero.
+fn pack_panel<const W: usize>(
+    matrix: &StridedMatrix,
+    lines: Range<usize>,
+    steps: Range<usize>,
+    panel: &mut [f64],
+) {
+    let (height, depth) = (lines.len(), steps.len());
+    if matrix.col_stride == 1 {
+        // Each line's steps lie side by side (a row-major `A`, a transposed `B`): read the
+        // panel's lines side by side and write its steps in order, lines past the end read
+        // from zeros.
+        let sources: [&[f64]; W] = std::array::from_fn(|line| {
+            if line < height {
+                let start = (lines.start + line) * matrix.row_stride + steps.start;
+                &matrix.data[start..start + depth]
+            } else {
+                &ZEROS[..depth]
+            }
         });
-        for (step, values) in panel.chunks_exact_mut(MR).take(depth).enumerate() {
+        for (step, values) in panel.chunks_exact_mut(W).take(depth).enumerate() {
             for (value, source) in values.iter_mut().zip(&sources) {
                 *value = source[step];
             }
         }
-    } else if a.col_stride == 1 {
-        // The same, for a panel cut short by the end of `A`.
-        for row in 0..MR {
-            if row < height {
-                let start = (rows.start + row) * a.row_stride + steps.start;
-                let source = &a.data[start..start + depth];
-                for (values, &value) in panel.chunks_exact_mut(MR).zip(source) {
-                    values[row] = value;
-                }
-            } else {
-                panel
-                    .chunks_exact_mut(MR)
-                    .for_each(|values| values[row] = 0.0);
-            }
-        }
     } else {
-        for (values, step) in panel.chunks_exact_mut(MR).zip(steps) {
-            for (row, value) in values.iter_mut().enumerate() {
-                *value = if row < height {
-                    a.get(rows.start + row, step)
-                } else {
-                    0.0
-                };
-            }
-        }
-    }
-}
-
-/// Packs `B`'s `steps × cols` into panels of `NR` columns: in panel `p`, column `j` of step `s`
-/// at `p·depth·NR + s·NR + j`, columns past the end zero.
-fn pack_b(b: &StridedMatrix, steps: Range<usize>, cols: Range<usize>, out: &mut [f64]) {
-    let depth = steps.len();
-    let full = (cols.len() / NR) * NR;
-    if b.col_stride == 1 && full > 0 {
-        // A row-major `B`: each step's columns lie side by side, so read each step's run of
-        // columns once and deal it out to the whole panels.
-        for (offset, step) in steps.clone().enumerate() {
-            let start = step * b.row_stride + cols.start;
-            let run = &b.data[start..start + full];
-            for (panel, values) in run.chunks_exact(NR).enumerate() {
-                let at = panel * depth * NR + offset * NR;
-                out[at..at + NR].copy_from_slice(values);
-            }
-        }
-        if full < cols.len() {
-            pack_b_panel(
-                b,
-                steps,
-                cols.start + full..cols.end,
-                &mut out[full * depth..],
-            );
-        }
-        return;
-    }
-    for (panel, first_col) in out
-        .chunks_exact_mut(depth * NR)
-        .zip(cols.clone().step_by(NR))
-    {
-        pack_b_panel(
-            b,
-            steps.clone(),
-            first_col..cols.end.min(first_col + NR),
-            panel,
-        );
-    }
-}
-
-/// Packs `B`'s `steps × cols` (at most `NR` columns) into one panel, columns past the end zero.
-fn pack_b_panel(b: &StridedMatrix, steps: Range<usize>, cols: Range<usize>, panel: &mut [f64]) {
-    let width = cols.len();
-    if b.row_stride == 1 {
-        // A transposed `B`: each column's steps lie side by side.
-        for col in 0..NR {
-            if col < width {
-                let start = (cols.start + col) * b.col_stride + steps.start;
-                let source = &b.data[start..start + steps.len()];
-                for (values, &value) in panel.chunks_exact_mut(NR).zip(source) {
-                    values[col] = value;
-                }
-            } else {
-                panel
-                    .chunks_exact_mut(NR)
-                    .for_each(|values| values[col] = 0.0);
-            }
-        }
-    } else {
-        for (values, step) in panel.chunks_exact_mut(NR).zip(steps) {
-            for (col, value) in values.iter_mut().enumerate() {
-                *value = if col < width {
-                    b.get(step, cols.start + col)
+        for (values, step) in panel.chunks_exact_mut(W).zip(steps) {
+            for (line, value) in values.iter_mut().enumerate() {
+                *value = if line < height {
+                    matrix.get(lines.start + line, step)
                 } else {
                     0.0
                 };

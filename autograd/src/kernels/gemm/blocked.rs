@@ -5,7 +5,6 @@ use super::pack;
 use super::prefetch::Prefetch;
 use super::{InPlace, Output, PACKED, Packed, SharedOutput, StridedMatrix, Tile};
 use crate::kernels::parallel::for_ranges;
-use crate::kernels::storage;
 use std::ops::Range;
 
 /// Rows of a tile: each step of the micro-kernel broadcasts one value of `A` per row.
@@ -66,18 +65,7 @@ pub(super) fn product(
     super::check_dimensions(a, b, &c);
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let (c, accumulate) = c.into_cells();
-    if m == 0 || n == 0 {
-        return;
-    }
-    if k == 0 {
-        if !accumulate {
-            c.iter_mut().for_each(|cell| _ = cell.write(0.0));
-        }
-        if let Some(activation) = activation {
-            // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), or the
-            // zero just written.
-            activation(unsafe { storage::assume_written(c) });
-        }
+    if super::nothing_to_multiply(c, accumulate, [m, k, n], activation) {
         return;
     }
     let output = SharedOutput(c.as_mut_ptr().cast::<f64>());

@@ -247,6 +247,30 @@ fn check_dimensions(a: &StridedMatrix, b: &StridedMatrix, c: &Output) {
     );
 }
 
+/// Finishes a product of the engine's GEMMs that has nothing to multiply, and says whether it
+/// did: an empty output, or an empty inner dimension, whose cells become zeros (or keep the
+/// numbers they are added to) before the activation.
+#[cfg(target_arch = "x86_64")]
+fn nothing_to_multiply(
+    c: &mut [MaybeUninit<f64>],
+    accumulate: bool,
+    [m, k, n]: [usize; 3],
+    activation: Option<InPlace>,
+) -> bool {
+    if m > 0 && n > 0 && k > 0 {
+        return false;
+    }
+    if k == 0 && !accumulate {
+        c.iter_mut().for_each(|cell| _ = cell.write(0.0));
+    }
+    if let Some(activation) = activation {
+        // SAFETY: every cell holds a number: the caller's (an `Output::AddTo`), or the zero
+        // just written (an empty output has no cells).
+        activation(unsafe { storage::assume_written(c) });
+    }
+    true
+}
+
 /// [`product`] by matrixmultiply's GEMM, then the activation in a second pass.
 fn portable_layer(a: &StridedMatrix, b: &StridedMatrix, c: Output, activation: Option<InPlace>) {
     let c = portable(a, b, c);
