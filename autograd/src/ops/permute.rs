@@ -7,7 +7,6 @@ use crate::kernels::storage;
 use crate::shape::{MAX_RANK, Shape};
 use crate::tensor::Tensor;
 use crate::var::Var;
-use std::ops::Deref;
 use std::panic::Location;
 
 impl<'t> Var<'t> {
@@ -35,7 +34,7 @@ impl<'t> Var<'t> {
         }
         Var::apply(
             Permute {
-                axes: Axes::new(axes),
+                axes: Shape::new(axes),
             },
             [self],
         )
@@ -45,41 +44,9 @@ impl<'t> Var<'t> {
 /// `y = x` with its axes in the order `axes`.
 #[derive(Clone)]
 pub(crate) struct Permute {
-    pub(crate) axes: Axes,
-}
-
-/// An ordering of a tensor's axes, held inline (a rank is at most `MAX_RANK`), so that recording
-/// a permute, or its gradient, allocates nothing.
-#[derive(Clone, Copy)]
-pub(crate) struct Axes {
-    order: [usize; MAX_RANK],
-    rank: usize,
-}
-
-impl Axes {
-    /// The ordering `axes` (at most `MAX_RANK` of them).
-    fn new(axes: &[usize]) -> Axes {
-        let mut order = [0; MAX_RANK];
-        order[..axes.len()].copy_from_slice(axes);
-        Axes {
-            order,
-            rank: axes.len(),
-        }
-    }
-}
-
-impl Deref for Axes {
-    type Target = [usize];
-
-    fn deref(&self) -> &[usize] {
-        &self.order[..self.rank]
-    }
-}
-
-impl std::fmt::Debug for Axes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (**self).fmt(f)
-    }
+    /// The ordering, held inline as a [`Shape`] holds its dimensions (at most `MAX_RANK`
+    /// numbers), so that recording a permute, or its gradient, allocates nothing.
+    pub(crate) axes: Shape,
 }
 
 impl Primitive for Permute {
@@ -88,11 +55,11 @@ impl Primitive for Permute {
     const RULE: &'static str = "dL/dx = permute(dL/dy, axes⁻¹)";
 
     fn parameters(&self) -> String {
-        format!("axes={:?}", self.axes)
+        format!("axes={:?}", self.axes.dims())
     }
 
     fn forward(&self, inputs: &[&Tensor]) -> Tensor {
-        permute(inputs[0], &self.axes)
+        permute(inputs[0], self.axes.dims())
     }
 
     /// For `y = permute(x, axes)`: `dL/dx = permute(dL/dy, axes⁻¹)`. Each output element is a
@@ -100,7 +67,7 @@ impl Primitive for Permute {
     /// output axis `i` came from input axis `axes[i]`, and the inverse ordering puts it back.
     fn backward<C: Calc>(&self, c: &C, _saved: &Saved<'_, C>, g: &C::V, grads: &mut Grads<'_, C::V>) {
         let undo = Permute {
-            axes: inverse(&self.axes),
+            axes: inverse(self.axes.dims()),
         };
         grads.set(0, || c.apply(undo, [g]));
     }
@@ -160,12 +127,12 @@ pub(crate) fn permute(x: &Tensor, axes: &[usize]) -> Tensor {
 }
 
 /// The ordering that undoes `axes`: `inverse[axes[i]] = i`.
-pub(crate) fn inverse(axes: &[usize]) -> Axes {
-    let mut inverse = Axes::new(axes);
+pub(crate) fn inverse(axes: &[usize]) -> Shape {
+    let mut inverse = [0; MAX_RANK];
     for (i, &axis) in axes.iter().enumerate() {
-        inverse.order[axis] = i;
+        inverse[axis] = i;
     }
-    inverse
+    Shape::new(&inverse[..axes.len()])
 }
 
 #[cfg(test)]
@@ -219,7 +186,7 @@ mod tests {
     fn the_inverse_ordering_restores_the_tensor() {
         let x = Tensor::randn([2, 3, 2, 3], &mut StdRng::seed_from_u64(1));
         let axes = [2, 0, 3, 1];
-        assert_eq!(permute(&permute(&x, &axes), &inverse(&axes)), x);
+        assert_eq!(permute(&permute(&x, &axes), inverse(&axes).dims()), x);
     }
 
     #[test]
